@@ -1,0 +1,53 @@
+//! The command line: clap types for `init`, `build`, `check`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "teambook",
+    version,
+    about = "Build team handbooks and sprint reports into a static site"
+)]
+pub struct Cli {
+    /// The site folder (holding teambook.yaml and content/).
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    /// Print only warnings and errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new handbook in DIR (default: the current folder).
+    Init {
+        dir: Option<PathBuf>,
+        /// Write into a folder that is not empty (existing files are never overwritten).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build the site into the output folder (default: public/).
+    Build(BuildArgs),
+    /// Check the site, links and anchors included, without writing anything.
+    Check(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site; may be outside the site folder.
+    #[arg(long, short)]
+    pub output_dir: Option<PathBuf>,
+    /// Override base_url, e.g. https://org.github.io/handbook/
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include pages dated in the future.
+    #[arg(long)]
+    pub future: bool,
+}

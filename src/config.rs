@@ -1,0 +1,346 @@
+//! Stage 0: the site configuration, `teambook.yaml`.
+//! In: the file's text. Out: a checked `Config`, or errors naming the unknown or mistyped key.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, did_you_mean};
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "teambook.yaml";
+
+/// The whole `teambook.yaml`. Unknown keys are errors (see `KNOWN_KEYS`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_title")]
+    pub title: String,
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub description: String,
+    /// A theme folder under `themes/`; `None` or `"default"` is the built-in theme.
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default = "default_taxonomies")]
+    pub taxonomies: Vec<String>,
+    /// Pages per pager of sections and taxonomy terms; 0 turns pagination off.
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    #[serde(default)]
+    pub menus: BTreeMap<String, Vec<MenuItem>>,
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub drafts: bool,
+    #[serde(default)]
+    pub future: bool,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub highlight: HighlightConfig,
+    #[serde(default)]
+    pub repo_url: Option<String>,
+    /// Path appended to `repo_url` before a page's source path, e.g. `edit/main/content`.
+    #[serde(default)]
+    pub edit_path: Option<String>,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: String,
+    /// Custom domain written to `CNAME` for GitHub Pages.
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Entries per Atom feed.
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub name: String,
+    pub url: String,
+    #[serde(default)]
+    pub weight: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+    #[serde(default = "yes")]
+    pub unsafe_html: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            unsafe_html: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HighlightConfig {
+    #[serde(default = "default_light_theme")]
+    pub theme: String,
+    #[serde(default = "default_dark_theme")]
+    pub dark_theme: String,
+}
+
+impl Default for HighlightConfig {
+    fn default() -> Self {
+        HighlightConfig {
+            theme: default_light_theme(),
+            dark_theme: default_dark_theme(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_title() -> String {
+    "Handbook".into()
+}
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_taxonomies() -> Vec<String> {
+    vec!["tags".into(), "categories".into()]
+}
+fn default_paginate() -> usize {
+    10
+}
+fn default_output_dir() -> String {
+    "public".into()
+}
+fn default_feed_limit() -> usize {
+    20
+}
+fn default_light_theme() -> String {
+    "InspiredGitHub".into()
+}
+fn default_dark_theme() -> String {
+    "OneHalfDark".into()
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "description",
+    "theme",
+    "taxonomies",
+    "paginate",
+    "menus",
+    "params",
+    "drafts",
+    "future",
+    "markdown",
+    "highlight",
+    "repo_url",
+    "edit_path",
+    "output_dir",
+    "cname",
+    "feed_limit",
+];
+const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "unsafe_html"];
+const HIGHLIGHT_KEYS: &[&str] = &["theme", "dark_theme"];
+
+impl Default for Config {
+    fn default() -> Self {
+        yaml::from_str("{}").expect("the empty config is valid")
+    }
+}
+
+impl Config {
+    /// Parses `teambook.yaml`; `path` is only used in error messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Error>> {
+        let raw: serde_json::Value = if text.trim().is_empty() {
+            serde_json::Value::Object(Default::default())
+        } else {
+            yaml::from_str(text)
+                .map_err(|e| vec![Error::at(path, text, e.line, e.col, e.message)])?
+        };
+        let Some(map) = raw.as_object() else {
+            return Err(vec![Error::at(
+                path,
+                text,
+                1,
+                1,
+                "the config must be a mapping of `key: value` lines",
+            )]);
+        };
+        let mut errors = unknown_keys(path, text, map, KNOWN_KEYS, "", 0);
+        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("highlight", HIGHLIGHT_KEYS)] {
+            if let Some(sub) = map.get(section).and_then(|v| v.as_object()) {
+                let start = key_position(text, section, 0).map_or(0, |(l, _)| l);
+                errors.extend(unknown_keys(path, text, sub, keys, section, start));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let config: Config = yaml::from_str(text).map_err(|e| {
+            vec![
+                Error::at(path, text, e.line, e.col, e.message)
+                    .with_help("see the config keys in README.md"),
+            ]
+        })?;
+        config.check(path, text)?;
+        Ok(config)
+    }
+
+    fn check(&self, path: &Path, text: &str) -> Result<(), Vec<Error>> {
+        let url_ok = self.base_url.starts_with('/')
+            || self.base_url.starts_with("http://")
+            || self.base_url.starts_with("https://");
+        if !url_ok {
+            let (line, col) = key_position(text, "base_url", 0).unwrap_or((1, 1));
+            return Err(vec![
+                Error::at(path, text, line, col, "base_url must be an absolute URL")
+                    .with_help("write it like `https://org.github.io/handbook/`"),
+            ]);
+        }
+        Ok(())
+    }
+
+    /// The path part of `base_url`, always with leading and trailing slashes (`/handbook/`).
+    pub fn base_path(&self) -> String {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        let path = if self.base_url.contains("://") {
+            rest.find('/').map_or("/", |i| &rest[i..])
+        } else {
+            rest
+        };
+        let trimmed = path.trim_matches('/');
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
+    }
+
+    /// `base_url` with exactly one trailing slash.
+    pub fn base_url_slash(&self) -> String {
+        format!("{}/", self.base_url.trim_end_matches('/'))
+    }
+}
+
+fn unknown_keys(
+    path: &Path,
+    text: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
+    parent: &str,
+    from_line: usize,
+) -> Vec<Error> {
+    map.keys()
+        .filter(|k| !known.contains(&k.as_str()))
+        .map(|k| {
+            let (line, col) = key_position(text, k, from_line).unwrap_or((1, 1));
+            let what = if parent.is_empty() {
+                format!("unknown config key `{k}`")
+            } else {
+                format!("unknown key `{k}` in `{parent}`")
+            };
+            let help = match did_you_mean(k, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known keys: {}", known.join(", ")),
+            };
+            Error::at(path, text, line, col, what).with_help(help)
+        })
+        .collect()
+}
+
+/// Line and column (1-based) where `key:` is written, searching from line `from_line` (1-based).
+pub fn key_position(text: &str, key: &str, from_line: usize) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .skip(from_line.saturating_sub(1))
+        .find_map(|(i, line)| {
+            let trimmed = line.trim_start();
+            let bare = trimmed.trim_start_matches(['"', '\'']);
+            let rest = bare.strip_prefix(key)?;
+            let rest = rest.trim_start_matches(['"', '\'']);
+            (rest.starts_with(':') || rest.trim_start().starts_with('='))
+                .then(|| (i + 1, line.len() - trimmed.len() + 1))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Error>> {
+        Config::parse(Path::new("teambook.yaml"), text)
+    }
+
+    #[test]
+    fn defaults_fill_an_empty_file() {
+        let c = parse("").unwrap();
+        assert_eq!(c.taxonomies, ["tags", "categories"]);
+        assert_eq!(c.output_dir, "public");
+        assert!(c.markdown.unsafe_html);
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_hint() {
+        let errs = parse("title: x\nbaseurl: https://a.b/\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(
+            errs[0].to_string(),
+            "teambook.yaml:2:1: unknown config key `baseurl`"
+        );
+        assert_eq!(errs[0].help(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn unknown_nested_key_is_reported() {
+        let errs = parse("markdown:\n  unsafe: true\n").unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "teambook.yaml:2:3: unknown key `unsafe` in `markdown`"
+        );
+        assert_eq!(errs[0].help(), Some("did you mean `unsafe_html`?"));
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let mut c = parse("base_url: https://org.github.io/handbook").unwrap();
+        assert_eq!(c.base_path(), "/handbook/");
+        c.base_url = "https://example.org/".into();
+        assert_eq!(c.base_path(), "/");
+        c.base_url = "/docs/".into();
+        assert_eq!(c.base_path(), "/docs/");
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let errs = parse("base_url: example.org\n").unwrap_err();
+        assert!(
+            errs[0]
+                .to_string()
+                .contains("1:1: base_url must be an absolute URL")
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_located() {
+        let errs = parse("title: x\npaginate: many\n").unwrap_err();
+        assert_eq!(errs[0].line(), Some(2), "{}", errs[0]);
+    }
+}

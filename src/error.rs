@@ -1,0 +1,264 @@
+//! Errors and warnings of every stage, carrying their path and, where known, line and column.
+//! In: problems found while loading, parsing, checking, rendering or writing a site.
+//! Out: `Error` values the CLI renders as `path:line:col: message`, source line and caret.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// One problem, located as precisely as the stage that found it could.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A problem at a line and column of a file.
+    #[error("{}:{line}:{col}: {message}", path.display())]
+    At {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+        /// The text of the offending line, without its newline.
+        source_line: Option<String>,
+        help: Option<String>,
+    },
+    /// A problem with a whole file.
+    #[error("{}: {message}", path.display())]
+    File {
+        path: PathBuf,
+        message: String,
+        help: Option<String>,
+    },
+    /// The filesystem refused an operation.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The command line asked for something impossible (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// An error at `line:col` (1-based) of `path`, quoting that line of `text`.
+    pub fn at(
+        path: &Path,
+        text: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::At {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message: message.into(),
+            source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
+            help: None,
+        }
+    }
+
+    /// An error at a byte offset of `text`, the contents of `path`.
+    pub fn at_offset(path: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let (line, col) = line_col(text, offset);
+        Self::at(path, text, line, col, message)
+    }
+
+    pub fn file(path: &Path, message: impl Into<String>) -> Self {
+        Error::File {
+            path: path.to_path_buf(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Adds advice on what to do about the problem.
+    pub fn with_help(mut self, text: impl Into<String>) -> Self {
+        match &mut self {
+            Error::At { help, .. } | Error::File { help, .. } => *help = Some(text.into()),
+            Error::Io { .. } | Error::Usage(_) => {}
+        }
+        self
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::At { path, .. } | Error::File { path, .. } | Error::Io { path, .. } => {
+                Some(path)
+            }
+            Error::Usage(_) => None,
+        }
+    }
+
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::At { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            Error::At { help, .. } | Error::File { help, .. } => help.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Renders the error for a terminal: headline, source line with a caret, help.
+    pub fn report(&self, severity: Severity, color: bool) -> String {
+        let paint = |code: &str, s: &str| {
+            if color {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_string()
+            }
+        };
+        let label = match severity {
+            Severity::Error => paint("1;31", "error"),
+            Severity::Warning => paint("1;33", "warning"),
+        };
+        let mut out = format!("{label}: {self}\n");
+        if let Error::At {
+            line,
+            col,
+            source_line: Some(src),
+            ..
+        } = self
+        {
+            let gutter = line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let shown = src.replace('\t', " ");
+            let caret_pad: usize = src
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(|c| if c == '\t' { 1 } else { 1 })
+                .sum();
+            out.push_str(&format!("{pad} |\n{gutter} | {shown}\n{pad} | "));
+            out.push_str(&" ".repeat(caret_pad));
+            out.push_str(&paint("1;31", "^"));
+            out.push('\n');
+        }
+        if let Some(help) = self.help() {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+        out
+    }
+}
+
+/// Whether a problem stops the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Whether reports should be coloured: a terminal, and `NO_COLOR` unset.
+pub fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// All errors of one build, reported together.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<Error>);
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.0 {
+            writeln!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+impl From<Error> for Errors {
+    fn from(e: Error) -> Self {
+        Errors(vec![e])
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(&word_l, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_in_characters() {
+        let text = "ab\nçd\nef";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 5), (2, 2));
+        assert_eq!(line_col(text, 8), (3, 1));
+    }
+
+    #[test]
+    fn report_shows_source_line_and_caret() {
+        let e = Error::at(Path::new("content/a.md"), "x\ntitle: [oops\n", 2, 8, "bad")
+            .with_help("close the bracket");
+        let r = e.report(Severity::Error, false);
+        assert_eq!(
+            r,
+            "error: content/a.md:2:8: bad\n  |\n2 | title: [oops\n  |        ^\n  = help: close the bracket\n"
+        );
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let keys = ["title", "base_url", "language"];
+        assert_eq!(did_you_mean("titel", keys), Some("title"));
+        assert_eq!(did_you_mean("baseurl", keys), Some("base_url"));
+        assert_eq!(did_you_mean("zzz", keys), None);
+    }
+}

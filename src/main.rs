@@ -1,0 +1,100 @@
+//! The command-line edge: parse arguments, call the library, print diagnostics, set the exit
+//! code (0 ok, 1 content or build errors, 2 usage).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use teambook::cli::{BuildArgs, Cli, Command};
+use teambook::error::{Severity, use_color};
+use teambook::{BuildOptions, Error};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = use_color();
+    match cli.command {
+        Command::Init { dir, force } => {
+            let dir = dir.unwrap_or_else(|| cli.root.clone());
+            match teambook::init::init(&dir, force) {
+                Ok(written) => {
+                    if !cli.quiet {
+                        println!(
+                            "Created a handbook in {} ({} files). Next: cd {} && teambook build",
+                            dir.display(),
+                            written.len(),
+                            dir.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&[e], color),
+            }
+        }
+        Command::Build(args) => run(&cli.root, cli.quiet, args, false, color),
+        Command::Check(args) => run(&cli.root, cli.quiet, args, true, color),
+    }
+}
+
+fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!("error: the site folder {} does not exist", root.display());
+        return ExitCode::from(2);
+    }
+    let opts = BuildOptions {
+        output_dir: args.output_dir,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        future: args.future,
+        check_only,
+        ..BuildOptions::new(root)
+    };
+    match teambook::build(&opts) {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprint!("{}", w.report(Severity::Warning, color));
+            }
+            if !quiet {
+                for s in &report.skipped {
+                    eprintln!("note: left out {}: {}", s.path.display(), s.reason);
+                }
+                let what = if check_only { "Checked" } else { "Built" };
+                let place = report
+                    .output_dir
+                    .as_ref()
+                    .map(|d| format!(" into {}", d.display()))
+                    .unwrap_or_default();
+                let warn = match report.warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".into(),
+                    n => format!(", {n} warnings"),
+                };
+                println!(
+                    "{what} {} pages, {} sections, {} terms ({} files){place} in {} ms{warn}",
+                    report.pages,
+                    report.sections,
+                    report.terms,
+                    report.files,
+                    report.elapsed.as_millis()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            for w in &failure.warnings {
+                eprint!("{}", w.report(Severity::Warning, color));
+            }
+            fail(&failure.errors, color)
+        }
+    }
+}
+
+fn fail(errors: &[Error], color: bool) -> ExitCode {
+    for e in errors {
+        eprint!("{}", e.report(Severity::Error, color));
+    }
+    let usage = errors.iter().all(|e| matches!(e, Error::Usage(_)));
+    if errors.len() > 1 {
+        eprintln!("{} errors; nothing was written", errors.len());
+    }
+    ExitCode::from(if usage { 2 } else { 1 })
+}

@@ -1,0 +1,624 @@
+//! Stage 3: the site model. In: content files with parsed front matter. Out: `Site` — pages and
+//! sections with their URLs, cascade applied, drafts/future/expired left out (with reasons),
+//! section order, prev/next, taxonomies; URL clashes and escapes reported. Pure, no IO.
+
+pub mod sorting;
+pub mod url;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::load::SourceFile;
+use crate::parse::frontmatter::{self, Date, FrontMatter};
+use url::{UrlProblem, normalize_site_path, urlize};
+
+/// A regular page: a Markdown file or a page bundle's `index.md`.
+#[derive(Debug)]
+pub struct Page {
+    /// Source file relative to the site root.
+    pub path: PathBuf,
+    pub text: String,
+    /// Byte offset and 1-based line where the body starts in `text`.
+    pub body_start: usize,
+    pub body_line: usize,
+    pub meta: FrontMatter,
+    pub title: String,
+    /// Site path without the base path: `/roles/scrum-master/`.
+    pub url: String,
+    pub section: usize,
+    /// Folder of a page bundle, relative to the root.
+    pub bundle: Option<PathBuf>,
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// A folder of `content/`, with its `_index.md` when it has one.
+#[derive(Debug)]
+pub struct Section {
+    /// The `_index.md`, relative to the root, if any.
+    pub path: Option<PathBuf>,
+    /// Folder relative to `content/` ("" for the home section).
+    pub dir: PathBuf,
+    pub text: String,
+    pub body_start: usize,
+    pub body_line: usize,
+    pub meta: FrontMatter,
+    pub title: String,
+    pub url: String,
+    pub parent: Option<usize>,
+    /// Pages in display order.
+    pub pages: Vec<usize>,
+    /// Child sections in display order.
+    pub subsections: Vec<usize>,
+}
+
+impl Section {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// One term of a taxonomy and its pages, newest first.
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub name: String,
+    pub url: String,
+    /// Terms sorted by name.
+    pub terms: Vec<Term>,
+}
+
+/// A page that is not built, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Build switches that decide which pages are included.
+#[derive(Debug, Clone, Copy)]
+pub struct Include {
+    pub drafts: bool,
+    pub future: bool,
+    pub now: jiff::Timestamp,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub base_path: String,
+    pub pages: Vec<Page>,
+    /// `sections[0]` is the home section.
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub skipped: Vec<Skipped>,
+    /// Source path (relative to the root) → site path, for every page and section.
+    pub by_source: HashMap<PathBuf, String>,
+    /// Every site path the build writes (pages, sections, pagers, terms, aliases).
+    pub urls: HashMap<String, PathBuf>,
+}
+
+struct Parsed {
+    file: SourceFile,
+    body_start: usize,
+    body_line: usize,
+    front_line: usize,
+    format: Option<frontmatter::Format>,
+    map: Map<String, Value>,
+}
+
+/// Builds the model from content files. Every problem found is returned together.
+pub fn assemble(
+    config: Config,
+    files: Vec<SourceFile>,
+    include: Include,
+) -> Result<Site, Vec<Error>> {
+    let mut errors = Vec::new();
+    let parsed: Vec<Result<Parsed, Error>> = files
+        .into_par_iter()
+        .map(|file| {
+            let split = frontmatter::split(&file.path, &file.text)?;
+            let map = frontmatter::parse_map(&file.path, &file.text, &split)?;
+            let body_start = file.text.len() - split.body.len();
+            let (body_line, front_line, format) = (split.body_line, split.front_line, split.format);
+            Ok(Parsed {
+                file,
+                body_start,
+                body_line,
+                front_line,
+                format,
+                map,
+            })
+        })
+        .collect();
+    let mut files: Vec<Parsed> = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(p) => files.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Folders: bundles (hold index.md), sections (everything else that holds content).
+    let rel_in_content = |p: &Path| p.strip_prefix("content").unwrap_or(p).to_path_buf();
+    let bundles: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| is_named(&f.file.path, "index"))
+        .filter_map(|f| rel_in_content(&f.file.path).parent().map(Path::to_path_buf))
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    let in_bundle = |rel: &Path| bundles.iter().find(|b| rel.starts_with(b));
+
+    let mut skipped = Vec::new();
+    let mut section_files: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
+    let mut page_files: Vec<(Parsed, Option<PathBuf>)> = Vec::new();
+    for f in files {
+        let rel = rel_in_content(&f.file.path);
+        if is_named(&f.file.path, "_index") {
+            let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+            if let Some(b) = bundles.iter().find(|b| dir.starts_with(b)) {
+                skipped.push(Skipped {
+                    path: f.file.path.clone(),
+                    reason: format!("inside the page bundle content/{}", b.display()),
+                });
+                continue;
+            }
+            section_files.insert(dir, f);
+        } else if is_named(&f.file.path, "index")
+            && rel.parent().is_some_and(|d| !d.as_os_str().is_empty())
+        {
+            let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+            if let Some(outer) = bundles.iter().find(|b| dir.starts_with(b) && **b != dir) {
+                skipped.push(Skipped {
+                    path: f.file.path.clone(),
+                    reason: format!("inside the page bundle content/{}", outer.display()),
+                });
+                continue;
+            }
+            page_files.push((f, Some(dir)));
+        } else if let Some(b) = in_bundle(&rel) {
+            skipped.push(Skipped {
+                path: f.file.path.clone(),
+                reason: format!(
+                    "a Markdown file inside the page bundle content/{} is one of its resources, not a page",
+                    b.display()
+                ),
+            });
+        } else {
+            page_files.push((f, None));
+        }
+    }
+
+    // Every folder holding a page or an _index.md is a section; so are its ancestors.
+    let mut dirs: Vec<PathBuf> = vec![PathBuf::new()];
+    let mut note_dir = |d: &Path| {
+        let mut cur = Some(d);
+        while let Some(c) = cur {
+            if !dirs.iter().any(|x| x == c) {
+                dirs.push(c.to_path_buf());
+            }
+            cur = c.parent();
+        }
+    };
+    for d in section_files.keys() {
+        note_dir(d);
+    }
+    for (f, bundle) in &page_files {
+        let rel = rel_in_content(&f.file.path);
+        let dir = match bundle {
+            Some(b) => b.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => rel.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        note_dir(&dir);
+    }
+    dirs.sort();
+    let section_index: HashMap<PathBuf, usize> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.clone(), i))
+        .collect();
+
+    // Sections: cascade flows from a section to everything below it.
+    let taxonomies = config.taxonomies.clone();
+    let mut sections: Vec<Section> = Vec::with_capacity(dirs.len());
+    let mut cascades: Vec<Map<String, Value>> = Vec::with_capacity(dirs.len());
+    for dir in &dirs {
+        let parent = dir.parent().map(|p| section_index[p]);
+        let inherited = parent.map(|p| cascades[p].clone()).unwrap_or_default();
+        let file = section_files.remove(dir);
+        let (meta, path, text, body_start, body_line) = match file {
+            Some(f) => {
+                let map = merge_cascade(&inherited, f.map.clone());
+                let split = split_of(&f);
+                match frontmatter::typed(&f.file.path, &f.file.text, &split, map, &taxonomies) {
+                    Ok(m) => (m, Some(f.file.path), f.file.text, f.body_start, f.body_line),
+                    Err(es) => {
+                        errors.extend(es);
+                        (
+                            FrontMatter::default(),
+                            Some(f.file.path),
+                            f.file.text,
+                            f.body_start,
+                            f.body_line,
+                        )
+                    }
+                }
+            }
+            None => (FrontMatter::default(), None, String::new(), 0, 1),
+        };
+        let mut cascade = inherited;
+        cascade.extend(meta.cascade.clone());
+        cascades.push(cascade);
+        let dir_name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let title = meta.title.clone().unwrap_or_else(|| match &dir_name {
+            Some(n) => title_from_name(n),
+            None => config.title.clone(),
+        });
+        let url = match (&meta.url, parent) {
+            (Some(u), _) => match check_url(
+                u,
+                path.as_deref().unwrap_or(Path::new("content")),
+                &text,
+                &meta,
+            ) {
+                Ok(u) => u,
+                Err(e) => {
+                    errors.push(e);
+                    String::from("/")
+                }
+            },
+            (None, None) => "/".into(),
+            (None, Some(p)) => format!(
+                "{}{}/",
+                sections[p].url,
+                urlize(dir_name.as_deref().unwrap_or(""))
+            ),
+        };
+        sections.push(Section {
+            path,
+            dir: dir.clone(),
+            text,
+            body_start,
+            body_line,
+            meta,
+            title,
+            url,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
+
+    // Pages.
+    let mut pages: Vec<Page> = Vec::with_capacity(page_files.len());
+    for (f, bundle) in page_files {
+        let rel = rel_in_content(&f.file.path);
+        let dir = match &bundle {
+            Some(b) => b.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => rel.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        let section = section_index[&dir];
+        let map = merge_cascade(&cascades[section], f.map.clone());
+        let split = split_of(&f);
+        let meta = match frontmatter::typed(&f.file.path, &f.file.text, &split, map, &taxonomies) {
+            Ok(m) => m,
+            Err(es) => {
+                errors.extend(es);
+                continue;
+            }
+        };
+        if let Some(reason) = excluded(&meta, include) {
+            skipped.push(Skipped {
+                path: f.file.path.clone(),
+                reason,
+            });
+            continue;
+        }
+        let stem = match &bundle {
+            Some(b) => b
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            None => rel
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        let title = meta.title.clone().unwrap_or_else(|| title_from_name(&stem));
+        let url = match &meta.url {
+            Some(u) => match check_url(u, &f.file.path, &f.file.text, &meta) {
+                Ok(u) => u,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            },
+            None => {
+                let slug = meta
+                    .slug
+                    .as_deref()
+                    .map(urlize)
+                    .unwrap_or_else(|| urlize(&stem));
+                format!("{}{}/", sections[section].url, slug)
+            }
+        };
+        let bundle = bundle.map(|b| Path::new("content").join(b));
+        pages.push(Page {
+            path: f.file.path,
+            text: f.file.text,
+            body_start: f.body_start,
+            body_line: f.body_line,
+            meta,
+            title,
+            url,
+            section,
+            bundle,
+            prev: None,
+            next: None,
+        });
+    }
+
+    // Order, prev/next.
+    for (i, p) in pages.iter().enumerate() {
+        sections[p.section].pages.push(i);
+    }
+    for s in 0..sections.len() {
+        if let Some(p) = sections[s].parent {
+            sections[p].subsections.push(s);
+        }
+    }
+    for s in 0..sections.len() {
+        let order = sections[s].meta.sort_by.clone();
+        let mut list = std::mem::take(&mut sections[s].pages);
+        sorting::sort_pages(&mut list, &pages, order.as_deref());
+        for w in list.windows(2) {
+            pages[w[0]].next = Some(w[1]);
+            pages[w[1]].prev = Some(w[0]);
+        }
+        sections[s].pages = list;
+        let mut subs = std::mem::take(&mut sections[s].subsections);
+        subs.sort_by(|a, b| sorting::section_order(&sections[*a], &sections[*b]));
+        sections[s].subsections = subs;
+    }
+
+    let taxonomies = build_taxonomies(&config, &pages);
+
+    // URL ownership: two sources claiming one URL is an error naming both.
+    let mut urls: HashMap<String, PathBuf> = HashMap::new();
+    let mut by_source = HashMap::new();
+    let mut claim = |url: &str, owner: &Path, what: &str, errors: &mut Vec<Error>| {
+        if let Some(prev) = urls.get(url) {
+            errors.push(
+                Error::file(
+                    owner,
+                    format!("{what} URL `{url}` is already used by {}", prev.display()),
+                )
+                .with_help("give one of them another `url:` or `slug:`"),
+            );
+        } else {
+            urls.insert(url.to_string(), owner.to_path_buf());
+        }
+    };
+    for s in &sections {
+        let owner = s
+            .path
+            .clone()
+            .unwrap_or_else(|| Path::new("content").join(&s.dir));
+        claim(&s.url, &owner, "section", &mut errors);
+        if let Some(p) = &s.path {
+            by_source.insert(p.clone(), s.url.clone());
+        }
+    }
+    for p in &pages {
+        claim(&p.url, &p.path, "page", &mut errors);
+        by_source.insert(p.path.clone(), p.url.clone());
+    }
+    for t in &taxonomies {
+        let owner = PathBuf::from(format!("<taxonomy {}>", t.name));
+        claim(&t.url, &owner, "taxonomy", &mut errors);
+        for term in &t.terms {
+            claim(&term.url, &owner, "taxonomy term", &mut errors);
+        }
+    }
+    let alias_owners: Vec<(String, PathBuf, String)> = pages
+        .iter()
+        .map(|p| (&p.meta, &p.path, &p.text))
+        .chain(
+            sections
+                .iter()
+                .filter_map(|s| s.path.as_ref().map(|p| (&s.meta, p, &s.text))),
+        )
+        .flat_map(|(meta, path, text)| {
+            meta.aliases
+                .iter()
+                .map(move |a| (a.clone(), path.clone(), text.clone()))
+        })
+        .collect();
+    for (alias, path, text) in alias_owners {
+        match normalize_site_path(&alias) {
+            Ok(a) => claim(&a, &path, "alias", &mut errors),
+            Err(problem) => {
+                let split = frontmatter::split(&path, &text).ok();
+                let (line, col) = split
+                    .map(|s| frontmatter::locate_key(&text, &s, "aliases"))
+                    .unwrap_or((1, 1));
+                errors.push(url_problem(
+                    &path, &text, line, col, "alias", &alias, problem,
+                ));
+            }
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let base_path = config.base_path();
+    Ok(Site {
+        config,
+        base_path,
+        pages,
+        sections,
+        taxonomies,
+        skipped,
+        by_source,
+        urls,
+    })
+}
+
+fn split_of(f: &Parsed) -> frontmatter::Split<'_> {
+    frontmatter::Split {
+        format: f.format,
+        front: "",
+        front_line: f.front_line,
+        body: &f.file.text[f.body_start..],
+        body_line: f.body_line,
+    }
+}
+
+fn is_named(path: &Path, stem: &str) -> bool {
+    path.file_stem().is_some_and(|s| s == stem)
+}
+
+/// The page's own keys win over cascaded ones, compared case-insensitively.
+fn merge_cascade(cascade: &Map<String, Value>, own: Map<String, Value>) -> Map<String, Value> {
+    if cascade.is_empty() {
+        return own;
+    }
+    let mut merged = own;
+    for (k, v) in cascade {
+        if !merged.keys().any(|m| m.eq_ignore_ascii_case(k)) {
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    merged
+}
+
+fn excluded(meta: &FrontMatter, include: Include) -> Option<String> {
+    if meta.draft && !include.drafts {
+        return Some("draft: true (build with --drafts to include it)".into());
+    }
+    let published = meta.publish_date.as_ref().or(meta.date.as_ref());
+    if let Some(d) = published.filter(|d| d.instant > include.now) {
+        if !include.future {
+            return Some(format!(
+                "dated {} in the future (build with --future to include it)",
+                d.day
+            ));
+        }
+    }
+    if let Some(d) = meta
+        .expiry_date
+        .as_ref()
+        .filter(|d| d.instant <= include.now)
+    {
+        return Some(format!("expired on {} (expiryDate)", d.day));
+    }
+    None
+}
+
+fn check_url(raw: &str, path: &Path, text: &str, meta: &FrontMatter) -> Result<String, Error> {
+    let _ = meta;
+    normalize_site_path(raw).map_err(|problem| {
+        let (line, col) = frontmatter::split(path, text)
+            .ok()
+            .map(|s| frontmatter::locate_key(text, &s, "url"))
+            .unwrap_or((1, 1));
+        url_problem(path, text, line, col, "url", raw, problem)
+    })
+}
+
+fn url_problem(
+    path: &Path,
+    text: &str,
+    line: usize,
+    col: usize,
+    key: &str,
+    raw: &str,
+    problem: UrlProblem,
+) -> Error {
+    let message = match problem {
+        UrlProblem::Escapes => format!("`{key}: {raw}` would write outside the output folder"),
+        UrlProblem::Absolute => {
+            format!("`{key}: {raw}` is not a site path")
+        }
+    };
+    Error::at(path, text, line, col, message)
+        .with_help("write a path inside the site, like `/some-slug/`, without `..`")
+}
+
+/// "my-first_post" → "My First Post", as Hugo titles pages without a title.
+pub fn title_from_name(name: &str) -> String {
+    name.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
+    config
+        .taxonomies
+        .iter()
+        .map(|name| {
+            let tax_url = format!("/{}/", urlize(name));
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, p) in pages.iter().enumerate() {
+                for t in p.meta.taxonomies.get(name).into_iter().flatten() {
+                    let slug = urlize(t);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: t.clone(),
+                        url: format!("{tax_url}{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if term.pages.last() != Some(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for t in &mut terms {
+                sorting::sort_pages(&mut t.pages, pages, Some("date"));
+            }
+            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            Taxonomy {
+                name: name.clone(),
+                url: tax_url,
+                terms,
+            }
+        })
+        .collect()
+}
+
+/// A date's day for display, if any.
+pub fn day(d: &Option<Date>) -> Option<&str> {
+    d.as_ref().map(|d| d.day.as_str())
+}

@@ -1,0 +1,145 @@
+//! URL paths of pages: pretty URLs, `slug`, `url`, Hugo's lowercasing, and the checks that keep
+//! every output file inside the output folder. Pure functions.
+
+/// Hugo's `urlize`: lowercase, spaces to `-`, keeping letters, digits, `-`, `_`, `.`.
+pub fn urlize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '/' {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    }
+    out
+}
+
+/// A slug for ids and terms: lowercase ASCII letters and digits joined by single `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Why a `url:` or `aliases:` path cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UrlProblem {
+    Escapes,
+    Absolute,
+}
+
+/// Normalises a site path written by an author (`url:`, alias): leading `/`, no `.`/`..`
+/// segments, trailing `/` unless it names a file (`/old.html`).
+pub fn normalize_site_path(raw: &str) -> Result<String, UrlProblem> {
+    let raw = raw.trim();
+    if raw.contains('\\')
+        || raw.contains("://")
+        || (raw.len() >= 2 && raw.as_bytes()[1] == b':')
+        || raw.starts_with("//")
+    {
+        return Err(UrlProblem::Absolute);
+    }
+    let mut segments = Vec::new();
+    for seg in raw.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return Err(UrlProblem::Escapes),
+            s => segments.push(s),
+        }
+    }
+    let joined = segments.join("/");
+    if joined.is_empty() {
+        return Ok("/".into());
+    }
+    let last = segments.last().copied().unwrap_or("");
+    if last.contains('.') && !raw.ends_with('/') {
+        Ok(format!("/{joined}"))
+    } else {
+        Ok(format!("/{joined}/"))
+    }
+}
+
+/// The file inside the output folder that serves a site path.
+pub fn output_file(site_path: &str) -> String {
+    let trimmed = site_path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Joins the base path (`/handbook/`) and a site path (`/roles/`) into a root-relative URL.
+pub fn with_base(base_path: &str, site_path: &str) -> String {
+    let mut s = String::with_capacity(base_path.len() + site_path.len());
+    s.push_str(base_path.trim_end_matches('/'));
+    if !site_path.starts_with('/') {
+        s.push('/');
+    }
+    s.push_str(site_path);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urlize_like_hugo() {
+        assert_eq!(urlize("Scrum Master"), "scrum-master");
+        assert_eq!(urlize("CI/CD"), "ci-cd");
+        assert_eq!(urlize("Kubernetes 1.30"), "kubernetes-1.30");
+    }
+
+    #[test]
+    fn slugify_is_ascii_dashes() {
+        assert_eq!(slugify("What is a Pod?"), "what-is-a-pod");
+        assert_eq!(slugify("  --x--  "), "x");
+    }
+
+    #[test]
+    fn site_paths_normalise_and_refuse_escapes() {
+        assert_eq!(normalize_site_path("/some-slug/").unwrap(), "/some-slug/");
+        assert_eq!(normalize_site_path("some-slug").unwrap(), "/some-slug/");
+        assert_eq!(
+            normalize_site_path("/old/page.html").unwrap(),
+            "/old/page.html"
+        );
+        assert_eq!(normalize_site_path("/a/./b").unwrap(), "/a/b/");
+        assert_eq!(normalize_site_path("/"), Ok("/".into()));
+        assert_eq!(normalize_site_path("/../../etc/"), Err(UrlProblem::Escapes));
+        assert_eq!(normalize_site_path("a/../b"), Err(UrlProblem::Escapes));
+        assert_eq!(normalize_site_path("C:\\x"), Err(UrlProblem::Absolute));
+        assert_eq!(
+            normalize_site_path("https://x.y/"),
+            Err(UrlProblem::Absolute)
+        );
+    }
+
+    #[test]
+    fn output_files_of_paths() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/a/b/"), "a/b/index.html");
+        assert_eq!(output_file("/a.html"), "a.html");
+    }
+
+    #[test]
+    fn base_is_prefixed_once() {
+        assert_eq!(with_base("/", "/roles/"), "/roles/");
+        assert_eq!(with_base("/handbook/", "/roles/"), "/handbook/roles/");
+        assert_eq!(with_base("/handbook/", "/"), "/handbook/");
+    }
+}

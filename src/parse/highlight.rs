@@ -1,0 +1,439 @@
+//! Stage 2 (parse): syntax highlighting for fenced code blocks.
+//! In: code text and a fence language; out: HTML spans with `hl-` CSS classes, plus the
+//! matching light/dark stylesheet built from syntect themes.
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, OnceLock};
+
+use syntect::highlighting::{Theme, ThemeSet};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+/// The class prefix of every highlighted span (`hl-keyword`, `hl-string`, ...).
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Number of independently locked cache shards, so rayon workers rarely wait on each other.
+const SHARDS: usize = 16;
+
+/// Bytes of cached keys and output a shard may hold before it is emptied.
+const SHARD_BYTE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Fence names that mean "no highlighting" even though syntect knows a plain-text syntax.
+const PLAIN_NAMES: &[&str] = &["text", "txt", "plain", "plaintext", "none", "nohighlight"];
+
+/// Highlights code with the syntaxes bundled by two-face; cheap to share across threads.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+    cache: [Mutex<Shard>; SHARDS],
+}
+
+#[derive(Default)]
+struct Shard {
+    bytes: usize,
+    entries: HashMap<(String, String), String>,
+}
+
+impl Highlighter {
+    /// Loads the syntax definitions. Slow (tens of milliseconds): prefer [`Highlighter::global`].
+    pub fn new() -> Self {
+        Highlighter {
+            syntaxes: two_face::syntax::extra_newlines(),
+            cache: std::array::from_fn(|_| Mutex::new(Shard::default())),
+        }
+    }
+
+    /// The process-wide highlighter, loaded on first use.
+    pub fn global() -> &'static Highlighter {
+        static GLOBAL: OnceLock<Highlighter> = OnceLock::new();
+        GLOBAL.get_or_init(Highlighter::new)
+    }
+
+    /// Whether `lang` names a syntax this highlighter can colour.
+    pub fn knows(&self, lang: &str) -> bool {
+        self.syntax_for(lang).is_some()
+    }
+
+    /// The inner HTML of a code block (spans with `hl-` classes), or `None` when `lang` is
+    /// not a language we know. Identical (language, code) pairs are highlighted once.
+    pub fn highlight(&self, code: &str, lang: &str) -> Option<String> {
+        let syntax = self.syntax_for(lang)?;
+        let key = (syntax.name.clone(), code.to_owned());
+        let shard = &self.cache[shard_index(&key)];
+        if let Some(hit) = lock(shard).entries.get(&key) {
+            return Some(hit.clone());
+        }
+        // Highlight outside the lock: other threads keep using the shard meanwhile.
+        let html = self.highlight_uncached(code, syntax)?;
+        let mut guard = lock(shard);
+        let size = key.0.len() + key.1.len() + html.len();
+        if guard.bytes + size > SHARD_BYTE_LIMIT {
+            guard.entries.clear();
+            guard.bytes = 0;
+        }
+        if guard.entries.insert(key, html.clone()).is_none() {
+            guard.bytes += size;
+        }
+        Some(html)
+    }
+
+    fn highlight_uncached(&self, code: &str, syntax: &SyntaxReference) -> Option<String> {
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+        // The "newlines" syntax set expects every line to end with '\n'.
+        let owned;
+        let text = if code.ends_with('\n') || code.is_empty() {
+            code
+        } else {
+            owned = format!("{code}\n");
+            &owned
+        };
+        for line in LinesWithEndings::from(text) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
+        }
+        let mut html = generator.finalize();
+        if !code.ends_with('\n') {
+            // Drop the newline we appended; it is the last one in the output.
+            if let Some(at) = html.rfind('\n') {
+                html.remove(at);
+            }
+        }
+        Some(html)
+    }
+
+    /// Finds the syntax for a fence language: a file extension, a syntax name or an alias.
+    fn syntax_for(&self, lang: &str) -> Option<&SyntaxReference> {
+        let lang = lang.trim();
+        if lang.is_empty() {
+            return None;
+        }
+        let lower = lang.to_ascii_lowercase();
+        if PLAIN_NAMES.contains(&lower.as_str()) {
+            return None;
+        }
+        let token = match lower.as_str() {
+            "docker" | "containerfile" => "Dockerfile",
+            "terraform" | "tf" | "hcl" => "tf",
+            "shell" | "console" | "shell-session" | "zsh" | "sh" | "bash" => "bash",
+            "javascript" | "node" => "js",
+            "typescript" => "ts",
+            "python3" => "py",
+            "golang" => "go",
+            "yml" => "yaml",
+            "markdown" => "md",
+            "patch" => "diff",
+            "make" => "makefile",
+            "jsonc" | "json5" => "json",
+            _ => lang,
+        };
+        let syntax = self
+            .syntaxes
+            .find_syntax_by_token(token)
+            .or_else(|| self.syntaxes.find_syntax_by_token(&lower))?;
+        (syntax.name != "Plain Text").then_some(syntax)
+    }
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Highlighter::new()
+    }
+}
+
+fn shard_index(key: &(String, String)) -> usize {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    (hasher.finish() % SHARDS as u64) as usize
+}
+
+/// A poisoned shard only means another thread panicked mid-insert; the map is still valid.
+fn lock(shard: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
+    shard
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Every theme name [`stylesheet`] accepts, sorted.
+pub fn theme_names() -> Vec<String> {
+    let mut names: Vec<String> = two_face::theme::EmbeddedLazyThemeSet::theme_names()
+        .iter()
+        .map(|name| name.as_name().to_owned())
+        .collect();
+    names.extend(default_themes().themes.keys().cloned());
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn default_themes() -> &'static ThemeSet {
+    static DEFAULTS: OnceLock<ThemeSet> = OnceLock::new();
+    DEFAULTS.get_or_init(ThemeSet::load_defaults)
+}
+
+fn extra_themes() -> &'static two_face::theme::LazyThemeSet {
+    static EXTRA: OnceLock<two_face::theme::LazyThemeSet> = OnceLock::new();
+    EXTRA.get_or_init(|| two_face::theme::extra().into())
+}
+
+fn find_theme(name: &str) -> Result<&'static Theme, String> {
+    extra_themes()
+        .get(name)
+        .or_else(|| default_themes().themes.get(name))
+        .ok_or_else(|| {
+            format!(
+                "unknown highlighting theme `{name}`; available themes: {}",
+                theme_names().join(", ")
+            )
+        })
+}
+
+/// CSS for the `hl-` classes: `light_theme` when the reader prefers light (or the page sets
+/// `data-theme="light"`), `dark_theme` when the reader prefers dark (or `data-theme="dark"`).
+/// The two sets of rules never apply at once, so neither theme's colours leak into the other.
+/// The theme's base colours go on `.hl-code` and on the `pre.code` wrapper of code blocks.
+pub fn stylesheet(light_theme: &str, dark_theme: &str) -> Result<String, String> {
+    let light = theme_rules(find_theme(light_theme)?)?;
+    let dark = theme_rules(find_theme(dark_theme)?)?;
+    let mut css = format!(
+        "/* Code highlighting: light \"{light_theme}\", dark \"{dark_theme}\". Generated by teambook. */\n"
+    );
+    push_scoped(
+        &mut css,
+        &light,
+        "@media (prefers-color-scheme: light)",
+        ":root:not([data-theme=dark])",
+    );
+    push_scoped(&mut css, &light, "", "[data-theme=light]");
+    push_scoped(
+        &mut css,
+        &dark,
+        "@media (prefers-color-scheme: dark)",
+        ":root:not([data-theme=light])",
+    );
+    push_scoped(&mut css, &dark, "", "[data-theme=dark]");
+    Ok(css)
+}
+
+/// One CSS rule: its selectors and its declarations.
+struct Rule {
+    selectors: Vec<String>,
+    body: String,
+}
+
+/// Splits syntect's generated CSS for `theme` into rules.
+fn theme_rules(theme: &Theme) -> Result<Vec<Rule>, String> {
+    let css = css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())?;
+    let css = strip_comments(&css);
+    let mut rules = Vec::new();
+    for block in css.split('}') {
+        let Some((selector, body)) = block.split_once('{') else {
+            continue;
+        };
+        let mut selectors: Vec<String> = selector
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let body = body.trim();
+        if selectors.is_empty() || body.is_empty() {
+            continue;
+        }
+        if selectors == [".hl-code"] {
+            selectors.push("pre.code".to_owned());
+        }
+        rules.push(Rule {
+            selectors,
+            body: body.to_owned(),
+        });
+    }
+    Ok(rules)
+}
+
+fn strip_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        match rest[start + 2..].find("*/") {
+            Some(end) => rest = &rest[start + 2 + end + 2..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Appends `rules` with every selector prefixed by `scope`, inside `media` when not empty.
+fn push_scoped(css: &mut String, rules: &[Rule], media: &str, scope: &str) {
+    let indent = if media.is_empty() { "" } else { "  " };
+    if !media.is_empty() {
+        css.push_str(media);
+        css.push_str(" {\n");
+    }
+    for rule in rules {
+        css.push_str(indent);
+        let scoped: Vec<String> = rule
+            .selectors
+            .iter()
+            .map(|selector| format!("{scope} {selector}"))
+            .collect();
+        css.push_str(&scoped.join(", "));
+        css.push_str(" {");
+        for declaration in rule.body.split(';') {
+            let declaration = declaration.trim();
+            if !declaration.is_empty() {
+                css.push(' ');
+                css.push_str(declaration);
+                css.push(';');
+            }
+        }
+        css.push_str(" }\n");
+    }
+    if !media.is_empty() {
+        css.push_str("}\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SNIPPETS: &[(&str, &str)] = &[
+        ("yaml", "name: web\nreplicas: 3\n"),
+        ("yml", "name: web\nreplicas: 3\n"),
+        ("dockerfile", "FROM alpine:3.20\nRUN apk add curl\n"),
+        ("docker", "FROM alpine:3.20\nRUN apk add curl\n"),
+        ("toml", "[package]\nname = \"x\"\n"),
+        (
+            "hcl",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+        ),
+        (
+            "terraform",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+        ),
+        ("tf", "variable \"region\" {\n  default = \"eu\"\n}\n"),
+        ("sh", "echo \"hi\" | grep h\n"),
+        ("bash", "for f in *; do echo $f; done\n"),
+        ("shell", "export A=1\n"),
+        ("console", "ls -la\n"),
+        ("zsh", "echo $HOME\n"),
+        ("go", "package main\nfunc main() {}\n"),
+        ("rust", "fn main() { let x = 1; }\n"),
+        ("rs", "fn main() { let x = 1; }\n"),
+        ("python", "def f(x):\n    return x\n"),
+        ("py", "import os\n"),
+        ("js", "const a = 1;\n"),
+        ("javascript", "function f() { return 1; }\n"),
+        ("ts", "let a: number = 1;\n"),
+        ("typescript", "interface A { b: string }\n"),
+        ("json", "{\"a\": [1, true]}\n"),
+        ("sql", "SELECT id FROM users WHERE a = 1;\n"),
+        ("html", "<p class=\"x\">hi</p>\n"),
+        ("css", "body { color: red; }\n"),
+        ("markdown", "# Title\n\n*em*\n"),
+        ("md", "# Title\n"),
+        ("diff", "--- a\n+++ b\n-old\n+new\n"),
+        ("ini", "[section]\nkey = value\n"),
+        ("makefile", "all:\n\tcc -o x x.c\n"),
+    ];
+
+    #[test]
+    fn every_listed_language_gets_classed_spans() {
+        let hl = Highlighter::global();
+        for (lang, code) in SNIPPETS {
+            let html = hl
+                .highlight(code, lang)
+                .unwrap_or_else(|| panic!("no syntax for {lang}"));
+            assert!(
+                html.contains("<span class=\"hl-"),
+                "{lang} produced no hl- span: {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn language_names_are_case_insensitive() {
+        let hl = Highlighter::global();
+        assert!(hl.highlight("a: 1\n", "YAML").is_some());
+        assert!(hl.highlight("FROM x\n", "Dockerfile").is_some());
+    }
+
+    #[test]
+    fn unknown_and_plain_languages_are_none() {
+        let hl = Highlighter::global();
+        assert_eq!(hl.highlight("x", "no-such-language"), None);
+        assert_eq!(hl.highlight("x", ""), None);
+        assert_eq!(hl.highlight("x", "text"), None);
+        assert!(!hl.knows("txt"));
+        assert!(hl.knows("yaml"));
+    }
+
+    #[test]
+    fn highlighted_text_keeps_the_code() {
+        let hl = Highlighter::global();
+        let html = hl.highlight("let a = \"<b>\";", "rust").unwrap();
+        assert!(html.contains("&lt;b&gt;"));
+        assert!(!html.contains('\n'));
+        let html = hl.highlight("let a = 1;\n", "rust").unwrap();
+        assert_eq!(html.matches('\n').count(), 1);
+    }
+
+    #[test]
+    fn cache_returns_identical_output() {
+        let hl = Highlighter::new();
+        let code = "key: value\nlist:\n  - a\n";
+        let first = hl.highlight(code, "yaml").unwrap();
+        let cached = hl.highlight(code, "yml").unwrap();
+        assert_eq!(first, cached);
+        let total: usize = hl.cache.iter().map(|s| lock(s).entries.len()).sum();
+        assert_eq!(total, 1, "yaml and yml share one cache entry");
+    }
+
+    #[test]
+    fn highlighting_from_many_threads_agrees() {
+        let hl = Highlighter::global();
+        let outputs: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| hl.highlight("fn a() {}\n", "rust").unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn stylesheet_has_light_and_dark_variants() {
+        let css = stylesheet("InspiredGitHub", "OneHalfDark").unwrap();
+        assert!(css.contains("@media (prefers-color-scheme: dark) {"));
+        assert!(css.contains(":root:not([data-theme=light]) .hl-comment"));
+        assert!(css.contains("[data-theme=dark] .hl-comment"));
+        assert!(css.contains("[data-theme=light] .hl-comment"));
+        assert!(css.contains(":root:not([data-theme=dark]) pre.code"));
+        // The InspiredGitHub background is white, OneHalfDark's is dark.
+        assert!(css.contains("[data-theme=light] .hl-code, [data-theme=light] pre.code {"));
+        assert!(css.contains("background-color: #ffffff;"));
+        assert!(css.contains("background-color: #282c34;"));
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
+
+    #[test]
+    fn stylesheet_accepts_syntect_default_themes() {
+        assert!(stylesheet("base16-ocean.light", "base16-ocean.dark").is_ok());
+        assert!(stylesheet("Solarized (light)", "Dracula").is_ok());
+    }
+
+    #[test]
+    fn unknown_theme_lists_the_available_ones() {
+        let err = stylesheet("InspiredGitHub", "Nope").unwrap_err();
+        assert!(err.contains("`Nope`"));
+        assert!(err.contains("OneHalfDark"));
+        assert!(err.contains("InspiredGitHub"));
+        assert!(stylesheet("Nope", "OneHalfDark").is_err());
+    }
+}

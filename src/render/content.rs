@@ -1,0 +1,231 @@
+//! Stage 4b: page bodies. In: a page's Markdown body, the site (for link targets) and the engine
+//! (for shortcode templates). Out: HTML, summary, ToC, word count, anchor ids and the internal
+//! links to check once every page is rendered.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::model::Site;
+use crate::model::url::with_base;
+use crate::parse::highlight::Highlighter;
+use crate::parse::markdown::{self, InternalLink, LinkTarget, MarkdownOptions, TocEntry};
+use crate::parse::shortcodes;
+use crate::render::engine::Engine;
+
+/// What a page or section body turns into.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub html: String,
+    pub summary_html: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    /// Every `id="…"` in the body, for anchor checks.
+    pub ids: HashSet<String>,
+    pub links: Vec<InternalLink>,
+}
+
+impl Content {
+    /// Minutes to read at 200 words a minute, at least one.
+    pub fn reading_time(&self) -> usize {
+        self.word_count.div_ceil(200).max(1)
+    }
+}
+
+/// The source a body comes from.
+pub struct Body<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub body_start: usize,
+    pub body_line: usize,
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+#[derive(Serialize)]
+struct ShortcodePage<'a> {
+    title: &'a str,
+    url: String,
+}
+
+/// Expands shortcodes, renders Markdown and rewrites links to source files.
+pub fn render_body(
+    site: &Site,
+    engine: &Engine,
+    hl: &Highlighter,
+    body: &Body,
+) -> Result<Content, Vec<Error>> {
+    let src = &body.text[body.body_start..];
+    let page_ctx = ShortcodePage {
+        title: body.title,
+        url: with_base(&site.base_path, body.url),
+    };
+    let mut render_call = |call: &shortcodes::Call| -> Result<String, String> {
+        let name = format!("shortcodes/{}.html", call.name);
+        if !engine.has(&name) {
+            return Err(format!(
+                "unknown shortcode `{}`: add the template templates/{name}",
+                call.name
+            ));
+        }
+        let mut ctx = tera::Context::new();
+        let args: serde_json::Map<String, serde_json::Value> = call
+            .named
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+            .collect();
+        ctx.insert("args", &args);
+        ctx.insert("pos", &call.positional);
+        ctx.insert("body", &call.body);
+        ctx.insert("page", &page_ctx);
+        engine.render(&name, &ctx).map_err(|e| e.to_string())
+    };
+    let expanded = shortcodes::expand(src, &mut render_call).map_err(|errs| {
+        errs.into_iter()
+            .map(|e| {
+                let (line, col) = e.position();
+                Error::at(
+                    body.path,
+                    body.text,
+                    line + body.body_line - 1,
+                    col,
+                    e.to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let source_dir = body.path.parent().unwrap_or(Path::new("content"));
+    let resolve = |dest: &str| resolve_link(site, source_dir, dest);
+    let opts = MarkdownOptions {
+        smart_punctuation: site.config.markdown.smart_punctuation,
+        unsafe_html: site.config.markdown.unsafe_html,
+    };
+    let rendered = markdown::render(&expanded.markdown, &opts, hl, &resolve);
+    let (html, summary_html) = if expanded.html.is_empty() {
+        (rendered.html, rendered.summary_html)
+    } else {
+        (
+            shortcodes::restore(&rendered.html, &expanded.html),
+            rendered
+                .summary_html
+                .map(|s| shortcodes::restore(&s, &expanded.html)),
+        )
+    };
+    let ids = collect_ids(&html);
+    Ok(Content {
+        html,
+        summary_html,
+        toc: rendered.toc,
+        word_count: rendered.word_count,
+        ids,
+        links: rendered.links,
+    })
+}
+
+/// Maps a link written in a body to its target: source files become page URLs, site paths
+/// get the base path.
+pub fn resolve_link(site: &Site, source_dir: &Path, dest: &str) -> LinkTarget {
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        return LinkTarget::Keep;
+    }
+    let path_only = path.split('?').next().unwrap_or(path);
+    if path_only.ends_with(".md") || path_only.ends_with(".markdown") {
+        let joined = if let Some(abs) = path_only.strip_prefix('/') {
+            Path::new("content").join(abs)
+        } else {
+            source_dir.join(path_only)
+        };
+        let Some(target) = normalize(&joined) else {
+            return LinkTarget::Unresolved;
+        };
+        return match site.by_source.get(&target) {
+            Some(url) => {
+                let mut href = with_base(&site.base_path, url);
+                if let Some(f) = fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                LinkTarget::Resolved(href)
+            }
+            None => LinkTarget::Unresolved,
+        };
+    }
+    if path.starts_with('/') && site.base_path != "/" && !path.starts_with(&site.base_path) {
+        return LinkTarget::Resolved(with_base(&site.base_path, dest));
+    }
+    LinkTarget::Keep
+}
+
+fn normalize(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Collects `id="…"` attribute values of rendered HTML.
+pub fn collect_ids(html: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.insert(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+/// The first paragraph of rendered HTML, used as a summary when none is given.
+pub fn first_paragraph(html: &str) -> Option<String> {
+    let start = html.find("<p>")?;
+    let end = html[start..].find("</p>")? + start + 4;
+    Some(html[start..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_collected() {
+        let ids = collect_ids("<h2 id=\"a\">A</h2><p>x</p><sup id=\"fn-1\">1</sup>");
+        assert!(ids.contains("a") && ids.contains("fn-1"));
+        assert_eq!(ids.len(), 2);
+    }
+
+    #[test]
+    fn first_paragraph_only() {
+        assert_eq!(
+            first_paragraph("<h2>x</h2><p>one</p><p>two</p>").as_deref(),
+            Some("<p>one</p>")
+        );
+        assert_eq!(first_paragraph("<pre>x</pre>"), None);
+    }
+
+    #[test]
+    fn normalize_refuses_escapes() {
+        assert_eq!(
+            normalize(Path::new("content/roles/../glossary/pod.md")),
+            Some(PathBuf::from("content/glossary/pod.md"))
+        );
+        assert_eq!(normalize(Path::new("../../etc/passwd")), None);
+    }
+}

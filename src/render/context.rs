@@ -1,0 +1,352 @@
+//! Stage 4c: template contexts. In: the site model and rendered bodies. Out: serialisable views
+//! (`page`, `section`, `paginator`, `taxonomy`, `term`, the site-wide globals), built by
+//! reference so no page clones the whole site. The shape is documented in README.md.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::url::with_base;
+use crate::model::{Page, Section, Site, day};
+use crate::parse::markdown::TocEntry;
+use crate::render::content::{Content, first_paragraph};
+
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PageSummary<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub summary: Option<String>,
+    pub reading_time: usize,
+    pub word_count: usize,
+    pub taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub lastmod: Option<&'a str>,
+    pub url: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub summary: Option<String>,
+    pub toc: &'a [TocEntry],
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
+    pub authors: &'a [String],
+    pub slug: String,
+    pub weight: i64,
+    pub draft: bool,
+    pub ancestors: Vec<Link<'a>>,
+    pub prev: Option<Link<'a>>,
+    pub next: Option<Link<'a>>,
+    pub edit_url: Option<String>,
+    pub source_path: String,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub ancestors: Vec<Link<'a>>,
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
+    pub edit_url: Option<String>,
+    pub subsections: Vec<SubsectionLink<'a>>,
+    pub pages: Vec<PageSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SubsectionLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct Pager {
+    pub number: usize,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pagers: Vec<Pager>,
+}
+
+#[derive(Serialize)]
+pub struct NavNode<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub weight: i64,
+    pub is_section: bool,
+    pub children: Vec<NavNode<'a>>,
+}
+
+/// Builds views of a site once its bodies are rendered.
+pub struct Views<'a> {
+    pub site: &'a Site,
+    pub pages: &'a [Content],
+    pub sections: &'a [Content],
+}
+
+impl<'a> Views<'a> {
+    pub fn url(&self, site_path: &str) -> String {
+        with_base(&self.site.base_path, site_path)
+    }
+
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!(
+            "{}{}",
+            self.site.config.base_url.trim_end_matches('/'),
+            site_path
+        )
+    }
+
+    fn edit_url(&self, source: Option<&std::path::Path>) -> Option<String> {
+        let repo = self.site.config.repo_url.as_deref()?;
+        let source = source?;
+        let rel = source.strip_prefix("content").unwrap_or(source);
+        let edit = self
+            .site
+            .config
+            .edit_path
+            .as_deref()
+            .unwrap_or("edit/main/content");
+        Some(format!(
+            "{}/{}/{}",
+            repo.trim_end_matches('/'),
+            edit.trim_matches('/'),
+            crate::load::slash_path(rel)
+        ))
+    }
+
+    fn taxonomies(&self, page: &'a Page) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
+        page.meta
+            .taxonomies
+            .iter()
+            .map(|(name, terms)| {
+                let tax_url = format!("/{}/", crate::model::url::urlize(name));
+                let links = terms
+                    .iter()
+                    .map(|t| TermLink {
+                        name: t,
+                        url: self.url(&format!("{tax_url}{}/", crate::model::url::urlize(t))),
+                    })
+                    .collect();
+                (name.as_str(), links)
+            })
+            .collect()
+    }
+
+    pub fn ancestors(&self, mut section: Option<usize>) -> Vec<Link<'a>> {
+        let mut out = Vec::new();
+        while let Some(s) = section {
+            let sec = &self.site.sections[s];
+            out.push(Link {
+                title: &sec.title,
+                url: self.url(&sec.url),
+            });
+            section = sec.parent;
+        }
+        out.reverse();
+        out
+    }
+
+    pub fn summary_of(&self, i: usize) -> Option<String> {
+        let page = &self.site.pages[i];
+        let content = &self.pages[i];
+        content
+            .summary_html
+            .clone()
+            .or_else(|| {
+                page.meta
+                    .summary
+                    .as_ref()
+                    .map(|s| format!("<p>{}</p>", crate::render::feeds::xml_escape(s)))
+            })
+            .or_else(|| first_paragraph(&content.html))
+    }
+
+    pub fn page_summary(&self, i: usize) -> PageSummary<'a> {
+        let page = &self.site.pages[i];
+        let content = &self.pages[i];
+        PageSummary {
+            title: &page.title,
+            url: self.url(&page.url),
+            permalink: self.permalink(&page.url),
+            date: day(&page.meta.date),
+            description: page.meta.description.as_deref(),
+            summary: self.summary_of(i),
+            reading_time: content.reading_time(),
+            word_count: content.word_count,
+            taxonomies: self.taxonomies(page),
+            params: &page.meta.params,
+        }
+    }
+
+    pub fn page(&self, i: usize) -> PageView<'a> {
+        let page = &self.site.pages[i];
+        let content = &self.pages[i];
+        let link = |j: Option<usize>| {
+            j.map(|j| Link {
+                title: &self.site.pages[j].title,
+                url: self.url(&self.site.pages[j].url),
+            })
+        };
+        PageView {
+            title: &page.title,
+            description: page.meta.description.as_deref(),
+            date: day(&page.meta.date),
+            lastmod: day(&page.meta.lastmod),
+            url: self.url(&page.url),
+            permalink: self.permalink(&page.url),
+            content: &content.html,
+            summary: self.summary_of(i),
+            toc: &content.toc,
+            word_count: content.word_count,
+            reading_time: content.reading_time(),
+            taxonomies: self.taxonomies(page),
+            params: &page.meta.params,
+            authors: &page.meta.authors,
+            slug: page
+                .url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+            weight: page.meta.weight,
+            draft: page.meta.draft,
+            ancestors: self.ancestors(Some(page.section)),
+            prev: link(page.prev),
+            next: link(page.next),
+            edit_url: self.edit_url(Some(&page.path)),
+            source_path: crate::load::slash_path(&page.path),
+        }
+    }
+
+    pub fn section(&self, s: usize, page_slice: &[usize]) -> SectionView<'a> {
+        let sec: &'a Section = &self.site.sections[s];
+        let content = &self.sections[s];
+        SectionView {
+            title: &sec.title,
+            description: sec.meta.description.as_deref(),
+            url: self.url(&sec.url),
+            permalink: self.permalink(&sec.url),
+            content: &content.html,
+            toc: &content.toc,
+            ancestors: self.ancestors(sec.parent),
+            params: &sec.meta.params,
+            edit_url: self.edit_url(sec.path.as_deref()),
+            subsections: sec
+                .subsections
+                .iter()
+                .map(|&c| {
+                    let child = &self.site.sections[c];
+                    SubsectionLink {
+                        title: &child.title,
+                        url: self.url(&child.url),
+                        description: child.meta.description.as_deref(),
+                    }
+                })
+                .collect(),
+            pages: page_slice.iter().map(|&i| self.page_summary(i)).collect(),
+        }
+    }
+
+    /// The section tree of the whole site, for navigation; built once per build.
+    pub fn nav(&self) -> Vec<NavNode<'a>> {
+        self.nav_children(0)
+    }
+
+    fn nav_children(&self, s: usize) -> Vec<NavNode<'a>> {
+        let sec = &self.site.sections[s];
+        let mut nodes: Vec<NavNode> = sec
+            .subsections
+            .iter()
+            .map(|&c| {
+                let child = &self.site.sections[c];
+                NavNode {
+                    title: &child.title,
+                    url: self.url(&child.url),
+                    weight: child.meta.weight,
+                    is_section: true,
+                    children: self.nav_children(c),
+                }
+            })
+            .collect();
+        let pages = sec.pages.iter().map(|&i| {
+            let p = &self.site.pages[i];
+            NavNode {
+                title: &p.title,
+                url: self.url(&p.url),
+                weight: p.meta.weight,
+                is_section: false,
+                children: Vec::new(),
+            }
+        });
+        if s == 0 {
+            nodes.splice(0..0, pages);
+        } else {
+            let mut all: Vec<NavNode> = pages.collect();
+            all.extend(nodes);
+            nodes = all;
+        }
+        nodes
+    }
+}
+
+/// Pager URLs: the first pager is the section itself, then `page/2/`, `page/3/`…
+pub fn pager_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// The paginator of pager `n` (1-based) of `total`, for a list at site path `base`.
+pub fn paginator(views: &Views, base: &str, n: usize, total: usize) -> Option<Paginator> {
+    if total <= 1 {
+        return None;
+    }
+    Some(Paginator {
+        current: n,
+        total,
+        prev_url: (n > 1).then(|| views.url(&pager_path(base, n - 1))),
+        next_url: (n < total).then(|| views.url(&pager_path(base, n + 1))),
+        pagers: (1..=total)
+            .map(|k| Pager {
+                number: k,
+                url: views.url(&pager_path(base, k)),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,287 @@
+//! Stage 4d: site-wide files. In: the site and its rendered bodies. Out: Atom feeds (site and
+//! sections), `sitemap.xml`, alias redirects, `404.html`, `robots.txt`, `.nojekyll`, `CNAME`,
+//! the syntax stylesheet, theme and site static files, and content assets.
+
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::load::{Sources, StaticSource, slash_path};
+use crate::model::Site;
+use crate::model::url::{normalize_site_path, output_file, with_base};
+use crate::parse::highlight;
+use crate::render::context::{Views, pager_path};
+use crate::render::engine::Engine;
+use crate::write::{MARKER, Sink};
+
+/// Writes everything that is not a page, section or taxonomy; returns the number of files.
+pub fn write_extras(
+    site: &Site,
+    sources: &Sources,
+    engine: &Engine,
+    views: &Views,
+    sink: &Sink,
+) -> Result<usize, Vec<Error>> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    files.push((MARKER.into(), Vec::new()));
+    if let Some(cname) = &site.config.cname {
+        files.push(("CNAME".into(), format!("{}\n", cname.trim()).into_bytes()));
+    }
+    let has_static = |name: &str| {
+        sources
+            .static_files
+            .iter()
+            .any(|f| slash_path(&f.dest) == name)
+    };
+    if !has_static("robots.txt") {
+        files.push((
+            "robots.txt".into(),
+            format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                views.permalink("/sitemap.xml")
+            )
+            .into_bytes(),
+        ));
+    }
+    files.push(("sitemap.xml".into(), sitemap(site, views).into_bytes()));
+    files.push(("atom.xml".into(), atom(site, views, None).into_bytes()));
+    for (s, sec) in site.sections.iter().enumerate().skip(1) {
+        if !sec.pages.is_empty() {
+            files.push((
+                format!("{}atom.xml", sec.url.trim_start_matches('/')),
+                atom(site, views, Some(s)).into_bytes(),
+            ));
+        }
+    }
+    for (alias, target) in aliases(site) {
+        files.push((output_file(&alias), redirect(views, &target).into_bytes()));
+    }
+    for (s, sec) in site.sections.iter().enumerate() {
+        let _ = s;
+        if sec.pages.len() > sec.meta.paginate.unwrap_or(site.config.paginate)
+            && site.config.paginate > 0
+        {
+            files.push((
+                output_file(&format!("{}page/1/", sec.url)),
+                redirect(views, &pager_path(&sec.url, 1)).into_bytes(),
+            ));
+        }
+    }
+    let css = highlight::stylesheet(
+        &site.config.highlight.theme,
+        &site.config.highlight.dark_theme,
+    )
+    .map_err(|e| {
+        vec![Error::file(
+            std::path::Path::new(crate::config::CONFIG_FILE),
+            format!("highlight: {e}"),
+        )]
+    })?;
+    files.push(("syntax.css".into(), css.into_bytes()));
+    if engine.has("404.html") {
+        let mut ctx = tera::Context::new();
+        ctx.insert("current_url", &with_base(&site.base_path, "/404.html"));
+        let html = engine.render("404.html", &ctx).map_err(|e| vec![e])?;
+        files.push(("404.html".into(), html.into_bytes()));
+    }
+
+    let mut errors = Vec::new();
+    // Static files first (site over theme), then content assets; generated files last.
+    let mut last_static: std::collections::HashMap<String, &StaticSource> = Default::default();
+    for f in &sources.static_files {
+        last_static.insert(slash_path(&f.dest), &f.source);
+    }
+    let statics: Vec<Result<(), Error>> = last_static
+        .par_iter()
+        .map(|(dest, src)| match src {
+            StaticSource::Disk(path) => sink.copy(dest, path),
+            StaticSource::Embedded(bytes) => sink.write(dest, bytes),
+        })
+        .collect();
+    let assets: Vec<Result<(), Error>> = sources
+        .content_assets
+        .par_iter()
+        .map(|rel| sink.copy(&asset_dest(site, rel), &sources.root.join(rel)))
+        .collect();
+    let generated: Vec<Result<(), Error>> =
+        files.par_iter().map(|(p, b)| sink.write(p, b)).collect();
+    let count = statics.len() + assets.len() + generated.len();
+    for r in statics.into_iter().chain(assets).chain(generated) {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(count)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Where a file of `content/` lands: beside its bundle's page, or at its folder path.
+pub fn asset_dest(site: &Site, rel: &std::path::Path) -> String {
+    for p in &site.pages {
+        if let Some(bundle) = &p.bundle {
+            if let Ok(inner) = rel.strip_prefix(bundle) {
+                return format!("{}{}", p.url.trim_start_matches('/'), slash_path(inner));
+            }
+        }
+    }
+    slash_path(rel.strip_prefix("content").unwrap_or(rel))
+}
+
+/// Alias path → target site path, for pages and sections.
+pub fn aliases(site: &Site) -> Vec<(String, String)> {
+    let page_aliases = site.pages.iter().map(|p| (&p.meta.aliases, &p.url));
+    let section_aliases = site.sections.iter().map(|s| (&s.meta.aliases, &s.url));
+    page_aliases
+        .chain(section_aliases)
+        .flat_map(|(aliases, url)| {
+            aliases
+                .iter()
+                .filter_map(|a| normalize_site_path(a).ok())
+                .map(move |a| (a, url.clone()))
+        })
+        .collect()
+}
+
+fn redirect(views: &Views, target: &str) -> String {
+    let url = views.url(target);
+    let permalink = views.permalink(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved to {url}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{url}</a>.</p>\n</body>\n</html>\n",
+        lang = xml_escape(&views.site.config.language),
+        url = xml_escape(&url),
+        permalink = xml_escape(&permalink),
+    )
+}
+
+fn sitemap(site: &Site, views: &Views) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut entry = |path: &str, lastmod: Option<String>| {
+        let _ = write!(
+            out,
+            "  <url><loc>{}</loc>",
+            xml_escape(&views.permalink(path))
+        );
+        if let Some(d) = lastmod {
+            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        out.push_str("</url>\n");
+    };
+    for s in &site.sections {
+        entry(&s.url, None);
+    }
+    for p in &site.pages {
+        let d = p.meta.lastmod.as_ref().or(p.meta.date.as_ref());
+        entry(&p.url, d.map(|d| d.rfc3339()));
+    }
+    for t in &site.taxonomies {
+        entry(&t.url, None);
+        for term in &t.terms {
+            entry(&term.url, None);
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// An Atom feed of the site (`None`) or of a section and everything below it.
+fn atom(site: &Site, views: &Views, section: Option<usize>) -> String {
+    let mut pages: Vec<usize> = match section {
+        None => (0..site.pages.len()).collect(),
+        Some(s) => (0..site.pages.len())
+            .filter(|&i| {
+                let mut cur = Some(site.pages[i].section);
+                while let Some(c) = cur {
+                    if c == s {
+                        return true;
+                    }
+                    cur = site.sections[c].parent;
+                }
+                false
+            })
+            .collect(),
+    };
+    pages.retain(|&i| site.pages[i].meta.date.is_some());
+    pages.sort_by(|&a, &b| {
+        site.pages[b]
+            .meta
+            .date
+            .cmp(&site.pages[a].meta.date)
+            .then_with(|| site.pages[a].title.cmp(&site.pages[b].title))
+    });
+    pages.truncate(site.config.feed_limit);
+    let (title, path) = match section {
+        None => (site.config.title.clone(), "/".to_string()),
+        Some(s) => (
+            format!("{} — {}", site.sections[s].title, site.config.title),
+            site.sections[s].url.clone(),
+        ),
+    };
+    let updated = pages
+        .first()
+        .and_then(|&i| site.pages[i].meta.date.as_ref())
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{home}\"/>\n  <updated>{updated}</updated>\n  <id>{home}</id>\n  <generator>teambook</generator>\n",
+        lang = xml_escape(&site.config.language),
+        title = xml_escape(&title),
+        self_url = xml_escape(&views.permalink(&format!("{path}atom.xml"))),
+        home = xml_escape(&views.permalink(&path)),
+    );
+    for i in pages {
+        let p = &site.pages[i];
+        let date = p
+            .meta
+            .date
+            .as_ref()
+            .map(|d| d.rfc3339())
+            .unwrap_or_default();
+        let updated = p
+            .meta
+            .lastmod
+            .as_ref()
+            .map_or(date.clone(), |d| d.rfc3339());
+        let link = xml_escape(&views.permalink(&p.url));
+        let _ = write!(
+            out,
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>\n    <id>{link}</id>\n    <published>{date}</published>\n    <updated>{updated}</updated>\n",
+            xml_escape(&p.title)
+        );
+        for a in &p.meta.authors {
+            let _ = write!(out, "    <author><name>{}</name></author>\n", xml_escape(a));
+        }
+        if let Some(summary) = views.summary_of(i) {
+            let _ = write!(
+                out,
+                "    <summary type=\"html\">{}</summary>\n",
+                xml_escape(&summary)
+            );
+        }
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// Escapes text for XML and HTML attributes.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

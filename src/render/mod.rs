@@ -1,0 +1,390 @@
+//! Stage 4: rendering. In: the site model and the template engine. Out: every file of the site
+//! (pages, sections with their pagers, taxonomies, feeds, sitemap, aliases, 404, robots.txt)
+//! handed to a `Sink` as soon as it is rendered, in parallel.
+
+pub mod content;
+pub mod context;
+pub mod engine;
+pub mod feeds;
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::load::Sources;
+use crate::model::Site;
+use crate::model::url::{output_file, with_base};
+use crate::parse::highlight::Highlighter;
+use crate::write::Sink;
+use content::{Body, Content, render_body};
+use context::{Views, pager_path, paginator};
+use engine::Engine;
+
+/// Renders every page and section body, in parallel. Errors of all pages are collected.
+pub fn render_bodies(
+    site: &Site,
+    engine: &Engine,
+    hl: &Highlighter,
+) -> Result<(Vec<Content>, Vec<Content>), Vec<Error>> {
+    let pages: Vec<Result<Content, Vec<Error>>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            render_body(
+                site,
+                engine,
+                hl,
+                &Body {
+                    path: &p.path,
+                    text: &p.text,
+                    body_start: p.body_start,
+                    body_line: p.body_line,
+                    title: &p.title,
+                    url: &p.url,
+                },
+            )
+        })
+        .collect();
+    let sections: Vec<Result<Content, Vec<Error>>> = site
+        .sections
+        .par_iter()
+        .map(|s| match &s.path {
+            None => Ok(Content::default()),
+            Some(path) => render_body(
+                site,
+                engine,
+                hl,
+                &Body {
+                    path,
+                    text: &s.text,
+                    body_start: s.body_start,
+                    body_line: s.body_line,
+                    title: &s.title,
+                    url: &s.url,
+                },
+            ),
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut split = |v: Vec<Result<Content, Vec<Error>>>| {
+        v.into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|e| {
+                    errors.extend(e);
+                    Content::default()
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let pages = split(pages);
+    let sections = split(sections);
+    if errors.is_empty() {
+        Ok((pages, sections))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks internal links and anchors of every body. Returns one problem per broken link.
+pub fn check_links(
+    site: &Site,
+    pages: &[Content],
+    sections: &[Content],
+    extra_paths: &HashSet<String>,
+) -> Vec<Error> {
+    let mut ids_by_url: std::collections::HashMap<&str, &HashSet<String>> =
+        std::collections::HashMap::new();
+    for (p, c) in site.pages.iter().zip(pages) {
+        ids_by_url.insert(&p.url, &c.ids);
+    }
+    for (s, c) in site.sections.iter().zip(sections) {
+        ids_by_url.insert(&s.url, &c.ids);
+    }
+    let base = site.base_path.trim_end_matches('/');
+    let bodies = site
+        .pages
+        .iter()
+        .zip(pages)
+        .map(|(p, c)| (&p.path, &p.text, p.body_start, &p.url, c))
+        .chain(site.sections.iter().zip(sections).filter_map(|(s, c)| {
+            s.path
+                .as_ref()
+                .map(|path| (path, &s.text, s.body_start, &s.url, c))
+        }));
+    let mut problems = Vec::new();
+    for (path, text, body_start, own_url, content) in bodies {
+        for link in &content.links {
+            let href = link.href.as_str();
+            if href.contains("://") || href.starts_with("mailto:") {
+                continue;
+            }
+            let (target, fragment) = match href.split_once('#') {
+                Some((t, f)) => (t, Some(f)),
+                None => (href, None),
+            };
+            let locate = |msg: String| {
+                let body = &text[body_start..];
+                let offset = body
+                    .find(&format!("]({}", link.dest))
+                    .map(|i| i + 1)
+                    .or_else(|| body.find(link.dest.as_str()))
+                    .unwrap_or(link.offset.min(body.len()));
+                Error::at_offset(path, text, body_start + offset, msg)
+            };
+            let target_url: Option<String> = if target.is_empty() {
+                Some(own_url.clone())
+            } else if target.ends_with(".md") || target.ends_with(".markdown") {
+                problems.push(
+                    locate(format!("broken link: no page is built from `{}`", link.dest))
+                        .with_help("check the file name, or whether the page is a draft or dated in the future"),
+                );
+                continue;
+            } else if let Some(rest) = target.strip_prefix('/') {
+                let site_path = if base.is_empty() {
+                    format!("/{rest}")
+                } else {
+                    match target.strip_prefix(base) {
+                        Some(r) if r.starts_with('/') => r.to_string(),
+                        _ => format!("/{rest}"),
+                    }
+                };
+                let mut candidates = vec![site_path.clone()];
+                if !site_path.ends_with('/')
+                    && !site_path.rsplit('/').next().unwrap_or("").contains('.')
+                {
+                    candidates.push(format!("{site_path}/"));
+                }
+                match candidates.iter().find(|c| {
+                    site.urls.contains_key(c.as_str()) || extra_paths.contains(c.as_str())
+                }) {
+                    Some(found) => Some(found.clone()),
+                    None => {
+                        problems.push(locate(format!(
+                            "broken link: nothing is built at `{}`",
+                            link.dest
+                        )));
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            if let (Some(url), Some(frag)) = (target_url, fragment) {
+                if frag.is_empty() {
+                    continue;
+                }
+                if let Some(ids) = ids_by_url.get(url.as_str()) {
+                    if !ids.contains(frag) {
+                        problems.push(
+                            locate(format!("broken anchor: `#{frag}` is not a heading id of {url}"))
+                                .with_help(match crate::error::did_you_mean(frag, ids.iter().map(String::as_str)) {
+                                    Some(s) => format!("did you mean `#{s}`?"),
+                                    None => "heading ids are the heading text in lowercase, with `-` between words".into(),
+                                }),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    url: String,
+    terms: Vec<TermView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pages: Vec<context::PageSummary<'a>>,
+}
+
+/// Renders all output files into `sink`. Returns the number of files written.
+pub fn render_outputs(
+    site: &Site,
+    sources: &Sources,
+    engine: &Engine,
+    views: &Views,
+    sink: &Sink,
+) -> Result<usize, Vec<Error>> {
+    let mut jobs: Vec<Job> = Vec::new();
+    for i in 0..site.pages.len() {
+        jobs.push(Job::Page(i));
+    }
+    for (s, sec) in site.sections.iter().enumerate() {
+        let per = sec.meta.paginate.unwrap_or(site.config.paginate);
+        let pagers = pager_count(sec.pages.len(), per);
+        for n in 1..=pagers {
+            jobs.push(Job::Section(s, n, pagers, per));
+        }
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(t));
+        for (k, term) in tax.terms.iter().enumerate() {
+            let per = site.config.paginate;
+            let pagers = pager_count(term.pages.len(), per);
+            for n in 1..=pagers {
+                jobs.push(Job::Term(t, k, n, pagers, per));
+            }
+        }
+    }
+    let results: Vec<Result<usize, Error>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, engine, views, sink, job))
+        .collect();
+    let mut errors: Vec<Error> = Vec::new();
+    let mut count = 0;
+    for r in results {
+        match r {
+            Ok(n) => count += n,
+            Err(e) => errors.push(e),
+        }
+    }
+    // One error per template is enough: the same broken template fails every page.
+    let mut seen = HashSet::new();
+    errors.retain(|e| seen.insert(e.to_string()));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match feeds::write_extras(site, sources, engine, views, sink) {
+        Ok(n) => Ok(count + n),
+        Err(e) => Err(e),
+    }
+}
+
+enum Job {
+    Page(usize),
+    /// section, pager number, pager count, per pager
+    Section(usize, usize, usize, usize),
+    TaxonomyList(usize),
+    /// taxonomy, term, pager number, pager count, per pager
+    Term(usize, usize, usize, usize, usize),
+}
+
+fn pager_count(items: usize, per: usize) -> usize {
+    if per == 0 {
+        1
+    } else {
+        items.div_ceil(per).max(1)
+    }
+}
+
+fn slice(list: &[usize], n: usize, per: usize) -> &[usize] {
+    if per == 0 {
+        return list;
+    }
+    let start = ((n - 1) * per).min(list.len());
+    let end = (start + per).min(list.len());
+    &list[start..end]
+}
+
+fn render_job(
+    site: &Site,
+    engine: &Engine,
+    views: &Views,
+    sink: &Sink,
+    job: &Job,
+) -> Result<usize, Error> {
+    let mut ctx = tera::Context::new();
+    let (template, site_path, owner): (String, String, Option<&std::path::Path>) = match *job {
+        Job::Page(i) => {
+            let page = &site.pages[i];
+            ctx.insert("page", &views.page(i));
+            let template = page
+                .meta
+                .layout
+                .as_ref()
+                .map_or_else(|| "page.html".to_string(), |l| format!("{l}.html"));
+            (template, page.url.clone(), Some(&page.path))
+        }
+        Job::Section(s, n, total, per) => {
+            let sec = &site.sections[s];
+            ctx.insert("section", &views.section(s, slice(&sec.pages, n, per)));
+            ctx.insert("paginator", &paginator(views, &sec.url, n, total));
+            let default = if s == 0 { "index.html" } else { "section.html" };
+            let template = sec
+                .meta
+                .layout
+                .as_ref()
+                .map_or_else(|| default.to_string(), |l| format!("{l}.html"));
+            (template, pager_path(&sec.url, n), sec.path.as_deref())
+        }
+        Job::TaxonomyList(t) => {
+            let tax = &site.taxonomies[t];
+            ctx.insert(
+                "taxonomy",
+                &TaxonomyView {
+                    name: &tax.name,
+                    url: views.url(&tax.url),
+                    terms: tax
+                        .terms
+                        .iter()
+                        .map(|term| TermView {
+                            name: &term.name,
+                            slug: &term.slug,
+                            url: views.url(&term.url),
+                            count: term.pages.len(),
+                            pages: Vec::new(),
+                        })
+                        .collect(),
+                },
+            );
+            ("taxonomy_list.html".into(), tax.url.clone(), None)
+        }
+        Job::Term(t, k, n, total, per) => {
+            let tax = &site.taxonomies[t];
+            let term = &tax.terms[k];
+            ctx.insert(
+                "taxonomy",
+                &TaxonomyView {
+                    name: &tax.name,
+                    url: views.url(&tax.url),
+                    terms: Vec::new(),
+                },
+            );
+            ctx.insert(
+                "term",
+                &TermView {
+                    name: &term.name,
+                    slug: &term.slug,
+                    url: views.url(&term.url),
+                    count: term.pages.len(),
+                    pages: slice(&term.pages, n, per)
+                        .iter()
+                        .map(|&i| views.page_summary(i))
+                        .collect(),
+                },
+            );
+            ctx.insert("paginator", &paginator(views, &term.url, n, total));
+            ("taxonomy_term.html".into(), pager_path(&term.url, n), None)
+        }
+    };
+    ctx.insert("current_url", &with_base(&site.base_path, &site_path));
+    if !engine.has(&template) {
+        let path = owner.map_or_else(
+            || std::path::PathBuf::from("templates"),
+            |p| p.to_path_buf(),
+        );
+        let err = match owner.and_then(|p| std::fs::read_to_string(site_root_hint(p)).ok()) {
+            _ => Error::file(&path, format!("template `{template}` not found")),
+        };
+        return Err(err.with_help(format!("add templates/{template}, or fix `layout:`")));
+    }
+    let html = engine.render(&template, &ctx)?;
+    sink.write(&output_file(&site_path), html.as_bytes())?;
+    Ok(1)
+}
+
+fn site_root_hint(p: &std::path::Path) -> &std::path::Path {
+    p
+}
