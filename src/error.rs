@@ -135,11 +135,7 @@ impl Error {
             let gutter = line.to_string();
             let pad = " ".repeat(gutter.len());
             let shown = src.replace('\t', " ");
-            let caret_pad: usize = src
-                .chars()
-                .take(col.saturating_sub(1))
-                .map(|c| if c == '\t' { 1 } else { 1 })
-                .sum();
+            let caret_pad = src.chars().take(col.saturating_sub(1)).count();
             out.push_str(&format!("{pad} |\n{gutter} | {shown}\n{pad} | "));
             out.push_str(&" ".repeat(caret_pad));
             out.push_str(&paint("1;31", "^"));
@@ -210,8 +206,15 @@ pub fn did_you_mean<'a>(
     let word_l = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (levenshtein(&word_l, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(1))
+        .filter_map(|c| {
+            let c_l = c.to_lowercase();
+            if word_l.len() >= 3 && (c_l.starts_with(&word_l) || word_l.starts_with(&c_l)) {
+                return Some((0, c));
+            }
+            let d = levenshtein(&word_l, &c_l);
+            let limit = (c_l.chars().count().max(word_l.chars().count()) / 3).max(2);
+            (d <= limit).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -240,7 +243,7 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, 5), (2, 2));
-        assert_eq!(line_col(text, 8), (3, 1));
+        assert_eq!(line_col(text, 7), (3, 1));
     }
 
     #[test]

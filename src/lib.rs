@@ -99,6 +99,8 @@ struct ConfigView<'a> {
     #[serde(flatten)]
     config: &'a config::Config,
     base_path: &'a str,
+    /// Menus with their URLs under the base path, sorted by weight.
+    menus: std::collections::BTreeMap<&'a str, Vec<config::MenuItem>>,
 }
 
 #[derive(Serialize)]
@@ -207,6 +209,22 @@ fn set_globals(engine: &mut render::engine::Engine, site: &model::Site, sources:
         &ConfigView {
             config: &site.config,
             base_path: &site.base_path,
+            menus: site
+                .config
+                .menus
+                .iter()
+                .map(|(name, items)| {
+                    let mut items: Vec<config::MenuItem> = items
+                        .iter()
+                        .map(|i| config::MenuItem {
+                            url: render::engine::site_url(&site.base_path, &i.url),
+                            ..i.clone()
+                        })
+                        .collect();
+                    items.sort_by_key(|i| i.weight);
+                    (name.as_str(), items)
+                })
+                .collect(),
         },
     );
     globals.insert("data", &sources.data);

@@ -608,7 +608,7 @@ fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
             for t in &mut terms {
                 sorting::sort_pages(&mut t.pages, pages, Some("date"));
             }
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            terms.sort_by_key(|t| t.name.to_lowercase());
             Taxonomy {
                 name: name.clone(),
                 url: tax_url,

@@ -7,10 +7,8 @@ pub fn urlize(s: &str) -> String {
     for c in s.trim().chars() {
         if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
             out.extend(c.to_lowercase());
-        } else if c.is_whitespace() || c == '/' {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
+        } else if (c.is_whitespace() || c == '/') && !out.ends_with('-') {
+            out.push('-');
         }
     }
     out

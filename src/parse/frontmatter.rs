@@ -49,8 +49,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Error> {
     };
     let front_start = bom + first_line.len() + line_break_len(&text_nobom[first_line.len()..]);
     let mut offset = front_start;
-    let mut line_no = 2;
-    for line in text[front_start..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[front_start..].split_inclusive('\n')) {
         if line.trim_end() == fence {
             let body_start = offset + line.len();
             return Ok(Split {
@@ -62,7 +61,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Error> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Error::at(
         path,

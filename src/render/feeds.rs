@@ -255,12 +255,12 @@ fn atom(site: &Site, views: &Views, section: Option<usize>) -> String {
             xml_escape(&p.title)
         );
         for a in &p.meta.authors {
-            let _ = write!(out, "    <author><name>{}</name></author>\n", xml_escape(a));
+            let _ = writeln!(out, "    <author><name>{}</name></author>", xml_escape(a));
         }
         if let Some(summary) = views.summary_of(i) {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "    <summary type=\"html\">{}</summary>\n",
+                "    <summary type=\"html\">{}</summary>",
                 xml_escape(&summary)
             );
         }

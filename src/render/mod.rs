@@ -128,7 +128,7 @@ pub fn check_links(
                 let body = &text[body_start..];
                 let offset = body
                     .find(&format!("]({}", link.dest))
-                    .map(|i| i + 1)
+                    .map(|i| i + 2)
                     .or_else(|| body.find(link.dest.as_str()))
                     .unwrap_or(link.offset.min(body.len()));
                 Error::at_offset(path, text, body_start + offset, msg)
@@ -296,7 +296,8 @@ fn render_job(
     job: &Job,
 ) -> Result<usize, Error> {
     let mut ctx = tera::Context::new();
-    let (template, site_path, owner): (String, String, Option<&std::path::Path>) = match *job {
+    type Owner<'s> = Option<(&'s std::path::Path, &'s str)>;
+    let (template, site_path, owner): (String, String, Owner) = match *job {
         Job::Page(i) => {
             let page = &site.pages[i];
             ctx.insert("page", &views.page(i));
@@ -305,7 +306,7 @@ fn render_job(
                 .layout
                 .as_ref()
                 .map_or_else(|| "page.html".to_string(), |l| format!("{l}.html"));
-            (template, page.url.clone(), Some(&page.path))
+            (template, page.url.clone(), Some((&page.path, &page.text)))
         }
         Job::Section(s, n, total, per) => {
             let sec = &site.sections[s];
@@ -317,7 +318,8 @@ fn render_job(
                 .layout
                 .as_ref()
                 .map_or_else(|| default.to_string(), |l| format!("{l}.html"));
-            (template, pager_path(&sec.url, n), sec.path.as_deref())
+            let owner = sec.path.as_deref().map(|p| (p, sec.text.as_str()));
+            (template, pager_path(&sec.url, n), owner)
         }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
@@ -371,20 +373,30 @@ fn render_job(
     };
     ctx.insert("current_url", &with_base(&site.base_path, &site_path));
     if !engine.has(&template) {
-        let path = owner.map_or_else(
-            || std::path::PathBuf::from("templates"),
-            |p| p.to_path_buf(),
-        );
-        let err = match owner.and_then(|p| std::fs::read_to_string(site_root_hint(p)).ok()) {
-            _ => Error::file(&path, format!("template `{template}` not found")),
-        };
-        return Err(err.with_help(format!("add templates/{template}, or fix `layout:`")));
+        return Err(missing_template(owner, &template));
     }
     let html = engine.render(&template, &ctx)?;
     sink.write(&output_file(&site_path), html.as_bytes())?;
     Ok(1)
 }
 
-fn site_root_hint(p: &std::path::Path) -> &std::path::Path {
-    p
+/// A missing template, located at the `layout:` line of the page that asked for it.
+fn missing_template(owner: Option<(&std::path::Path, &str)>, template: &str) -> Error {
+    let help = format!("add templates/{template}, or fix `layout:`");
+    let message = format!("template `{template}` not found");
+    let Some((path, text)) = owner else {
+        return Error::file(std::path::Path::new("templates"), message).with_help(help);
+    };
+    let located = crate::parse::frontmatter::split(path, text)
+        .ok()
+        .and_then(|s| {
+            ["layout", "template", "type"]
+                .iter()
+                .find_map(|k| crate::config::key_position(text, k, s.front_line))
+        });
+    match located {
+        Some((line, col)) => Error::at(path, text, line, col, message),
+        None => Error::file(path, message),
+    }
+    .with_help(help)
 }

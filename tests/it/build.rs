@@ -1,0 +1,215 @@
+//! Fixture sites built through the library: Markdown, sections, cascade, bundles, aliases,
+//! taxonomies, pagination, feeds and the base path.
+
+use crate::common::*;
+use teambook::BuildOptions;
+
+fn build_fixture(name: &str) -> (tempfile::TempDir, teambook::BuildReport) {
+    let site = copy_site(&fixture(name));
+    let report = teambook::build(&BuildOptions::new(site.path()))
+        .unwrap_or_else(|f| panic!("{name}: {:?}", f.errors));
+    (site, report)
+}
+
+#[test]
+fn markdown_features_render() {
+    let (site, report) = build_fixture("markdown/features");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let html = read(site.path(), "public/features/index.html");
+    insta::assert_snapshot!("markdown_features_main", main_of(&html));
+    assert!(html.contains("<table>"));
+    assert!(html.contains("hl-"), "YAML is highlighted");
+    assert!(html.contains("┌──────┬──────┐\n│ pod  │ node │\n└──────┴──────┘"));
+    assert!(
+        html.contains("href=\"/other/#second-part\""),
+        "link to a source file is rewritten"
+    );
+    assert!(html.contains("class=\"callout callout-warning\""));
+}
+
+#[test]
+fn sections_cascade_bundles_aliases_taxonomies() {
+    let (site, report) = build_fixture("sections/cascade");
+    let root = site.path();
+    // Drafts are left out with a reason.
+    assert_eq!(report.skipped.len(), 1);
+    assert!(report.skipped[0].reason.contains("--drafts"));
+    assert!(!root.join("public/blog/draft/index.html").exists());
+    // Bundle page and its asset.
+    let first = read(root, "public/guides/first-week/index.html");
+    assert!(first.contains("board.svg"));
+    assert!(root.join("public/guides/first-week/board.svg").exists());
+    // Alias redirect under the base path.
+    let alias = read(root, "public/old/first-week/index.html");
+    assert!(alias.contains("url=/docs/guides/first-week/"), "{alias}");
+    // Cascade reaches the bundle; the page's own key wins.
+    let mut opts = BuildOptions::new(root);
+    opts.check_only = true;
+    teambook::build(&opts).unwrap();
+    // Pagination: 3 posts, 2 per pager.
+    assert!(root.join("public/blog/page/2/index.html").exists());
+    let blog = read(root, "public/blog/index.html");
+    let list = main_of(&blog);
+    assert!(
+        list.contains("Post 3") && list.contains("Post 2") && !list.contains("Post 1"),
+        "{list}"
+    );
+    assert!(main_of(&read(root, "public/blog/page/2/index.html")).contains("Post 1"));
+    // Taxonomies: terms urlized as Hugo does.
+    assert!(root.join("public/tags/sprint-review/index.html").exists());
+    assert!(root.join("public/tags/index.html").exists());
+    // Feeds, sitemap, robots, GitHub Pages files.
+    let feed = read(root, "public/blog/atom.xml");
+    assert!(feed.contains("<title>Post 3</title>"));
+    assert!(feed.contains("https://example.org/docs/blog/post-3/"));
+    assert!(
+        read(root, "public/sitemap.xml").contains("<loc>https://example.org/docs/guides/</loc>")
+    );
+    assert!(
+        read(root, "public/robots.txt").contains("Sitemap: https://example.org/docs/sitemap.xml")
+    );
+    assert!(root.join("public/.nojekyll").exists());
+    assert!(root.join("public/404.html").exists());
+}
+
+#[test]
+fn cascade_values_reach_templates() {
+    let site = copy_site(&fixture("sections/cascade"));
+    write(
+        site.path(),
+        "templates/page.html",
+        b"<main>{{ page.params.audience | default(value='-') }}</main>",
+    );
+    teambook::build(&BuildOptions::new(site.path())).unwrap();
+    assert_eq!(
+        read(site.path(), "public/guides/first-week/index.html"),
+        "<main>new scrum masters</main>"
+    );
+    assert_eq!(
+        read(site.path(), "public/guides/second-week/index.html"),
+        "<main>everyone</main>"
+    );
+}
+
+#[test]
+fn base_url_path_is_honoured_by_every_link() {
+    let site = copy_site(&repo().join("examples/hugo-blog"));
+    let (code, _, err) = build(
+        site.path(),
+        &["--base-url", "https://example.org/handbook/"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut checked = 0;
+    for (path, bytes) in tree(&site.path().join("public")) {
+        if !(path.ends_with(".html") || path.ends_with(".xml")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for attr in ["href=\"", "src=\"", "url="] {
+            for (i, _) in text.match_indices(attr) {
+                let value = &text[i + attr.len()..];
+                if value.starts_with('/') && !value.starts_with("//") {
+                    checked += 1;
+                    assert!(
+                        value.starts_with("/handbook/"),
+                        "{path}: {attr}{}",
+                        &value[..value.len().min(60)]
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} links seen");
+}
+
+#[test]
+fn hugo_post_with_url_summary_table_yaml_and_box_drawing() {
+    let site = copy_site(&repo().join("examples/hugo-blog"));
+    let (code, _, err) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let root = site.path();
+    let post = read(root, "public/pods-explained/index.html");
+    assert!(post.contains("<table>"));
+    assert!(post.contains("class=\"code\" data-lang=\"yaml\""));
+    assert!(post.contains("hl-"));
+    let source = read(root, "content/posts/pods-explained.md");
+    let box_lines: Vec<&str> = source.lines().filter(|l| l.contains('─')).collect();
+    assert!(!box_lines.is_empty());
+    for line in box_lines {
+        assert!(post.contains(line), "box drawing line lost: {line}");
+    }
+    // The list shows only the text before <!--more-->.
+    let list = read(root, "public/posts/index.html");
+    let body = source.split("<!--more-->").nth(1).unwrap();
+    let after = body
+        .lines()
+        .find(|l| l.len() > 30 && !l.starts_with(['|', '`', '#', '-']))
+        .unwrap();
+    assert!(
+        !list.contains(after.trim()),
+        "text after the marker is in the list"
+    );
+    let before = source.split("<!--more-->").next().unwrap();
+    let summary_line = before
+        .lines()
+        .rfind(|l| l.len() > 30 && !l.contains(':'))
+        .unwrap();
+    let first_words: String = summary_line
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        list.contains(&first_words),
+        "summary missing: {first_words}"
+    );
+}
+
+#[test]
+fn future_posts_are_left_out_with_a_reason_and_built_with_future() {
+    let next_year = jiff::Timestamp::now()
+        .strftime("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap()
+        + 1;
+    let post = format!("---\ntitle: Next\ndate: {next_year}-02-01\nurl: /some-slug/\n---\nSoon.\n");
+    let site = site(&[
+        ("content/_index.md", "Home"),
+        ("content/posts/next.md", &post),
+    ]);
+    let (code, _, err) = build(site.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(err.contains("content/posts/next.md"), "{err}");
+    assert!(err.contains("in the future (build with --future"), "{err}");
+    assert!(!site.path().join("public/some-slug/index.html").exists());
+    let (code, _, _) = build(site.path(), &["--future"]);
+    assert_eq!(code, 0);
+    assert!(site.path().join("public/some-slug/index.html").exists());
+}
+
+#[test]
+fn shortcodes_resolve_site_then_builtin() {
+    let site = site(&[
+        (
+            "templates/shortcodes/note.html",
+            "<aside class=\"note\">{{ args.title }}: {{ body | markdown | safe }}</aside>",
+        ),
+        (
+            "templates/page.html",
+            "<main>{{ page.content | safe }}</main>",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nIntro.\n\n{{< note title=\"Heads up\" >}}plain{{< /note >}}\n\n{{% note title=\"MD\" %}}**bold**{{% /note %}}\n\nHelm: `{{ .Values.image.tag }}`\n",
+        ),
+    ]);
+    teambook::build(&BuildOptions::new(site.path())).unwrap();
+    let html = read(site.path(), "public/a/index.html");
+    assert!(
+        html.contains("<aside class=\"note\">Heads up: <p>plain</p>\n</aside>"),
+        "{html}"
+    );
+    assert!(html.contains("<strong>bold</strong>"), "{html}");
+    assert!(html.contains("{{ .Values.image.tag }}"), "{html}");
+}

@@ -1,0 +1,99 @@
+//! Helpers shared by the integration tests: temporary sites, the CLI, output trees.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// A temporary site made of `(path, contents)` pairs.
+pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        write(dir.path(), path, text.as_bytes());
+    }
+    dir
+}
+
+pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+/// Copies a folder (a fixture or example) into a temporary one.
+pub fn copy_site(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    dir
+}
+
+pub fn teambook() -> Command {
+    let mut cmd = Command::cargo_bin("teambook").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `teambook build` on `root` into `root/public`; returns (exit code, stdout, stderr).
+pub fn build(root: &Path, extra: &[&str]) -> (i32, String, String) {
+    let out = teambook()
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel))
+        .unwrap_or_else(|e| panic!("{}: {e}", root.join(rel).display()))
+}
+
+/// Every file under `dir` with its bytes, for byte-for-byte comparisons.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The `<main …>…</main>` element of a page.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html.rfind("</main>").expect("page has </main>") + "</main>".len();
+    &html[start..end]
+}

@@ -1,0 +1,205 @@
+//! Bad input: each case is a clear error with its location, exit code 1, and the previous
+//! output left byte-for-byte unchanged.
+
+use crate::common::*;
+
+const GOOD_PAGE: &str = "---\ntitle: Good\n---\nFine.\n";
+
+/// Builds a good site, breaks it with `files`, rebuilds; returns stderr of the failed build.
+fn breaks(files: &[(&str, &[u8])]) -> String {
+    let site = site(&[
+        ("teambook.yaml", "title: T\n"),
+        ("content/_index.md", "Home"),
+        ("content/good.md", GOOD_PAGE),
+    ]);
+    let (code, _, err) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let before = tree(&site.path().join("public"));
+    assert!(before.contains_key("good/index.html"));
+    for (path, bytes) in files {
+        write(site.path(), path, bytes);
+    }
+    let (code, _, err) = build(site.path(), &[]);
+    assert_eq!(code, 1, "expected exit 1, stderr:\n{err}");
+    assert_eq!(
+        before,
+        tree(&site.path().join("public")),
+        "output changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".teambook-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folder left behind");
+    err
+}
+
+#[test]
+fn malformed_yaml_front_matter_at_the_line_of_the_file() {
+    let err = breaks(&[(
+        "content/bad.md",
+        b"---\ntitle: Bad\ndescription: a: b\ndate: 2026-01-01\n---\nBody\n",
+    )]);
+    assert!(
+        err.contains("content/bad.md:3:15: mapping values are not allowed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("description: a: b"),
+        "source line shown: {err}"
+    );
+    assert!(err.contains('^'), "caret shown: {err}");
+}
+
+#[test]
+fn unterminated_front_matter() {
+    let err = breaks(&[(
+        "content/bad.md",
+        b"---\ntitle: Bad\n\nBody without a fence\n",
+    )]);
+    assert!(
+        err.contains("content/bad.md:1:1: front matter opened with `---` is never closed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_config_key_with_a_hint() {
+    let err = breaks(&[("teambook.yaml", b"title: T\nbaseurl: https://x.y/\n")]);
+    assert!(
+        err.contains("teambook.yaml:2:1: unknown config key `baseurl`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `base_url`?"), "{err}");
+}
+
+#[test]
+fn two_pages_with_one_url_name_both_files() {
+    let err = breaks(&[
+        ("content/a.md", b"---\ntitle: A\nurl: /same/\n---\n"),
+        ("content/b.md", b"---\ntitle: B\nurl: /same/\n---\n"),
+    ]);
+    assert!(
+        err.contains("content/a.md") && err.contains("content/b.md"),
+        "{err}"
+    );
+    assert!(err.contains("URL `/same/` is already used by"), "{err}");
+}
+
+#[test]
+fn url_escaping_the_output_folder() {
+    let err = breaks(&[("content/evil.md", b"---\ntitle: E\nurl: ../../etc/\n---\n")]);
+    assert!(
+        err.contains(
+            "content/evil.md:3:1: `url: ../../etc/` would write outside the output folder"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    let err = breaks(&[("content/latin1.md", b"---\ntitle: Caf\xe9\n---\n")]);
+    assert!(
+        err.contains("content/latin1.md:2:11: not valid UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_template() {
+    let err = breaks(&[("content/odd.md", b"---\ntitle: Odd\nlayout: fancy\n---\n")]);
+    assert!(
+        err.contains("content/odd.md:3:1: template `fancy.html` not found"),
+        "{err}"
+    );
+    assert!(err.contains("add templates/fancy.html"), "{err}");
+}
+
+#[test]
+fn unknown_shortcode_names_the_template_to_add() {
+    let err = breaks(&[(
+        "content/sc.md",
+        b"---\ntitle: S\n---\nText\n\n{{< mystery x=\"1\" >}}\n",
+    )]);
+    assert!(err.contains("content/sc.md:6:1:"), "{err}");
+    assert!(err.contains("templates/shortcodes/mystery.html"), "{err}");
+}
+
+#[test]
+fn unclosed_shortcode() {
+    let err = breaks(&[(
+        "content/sc.md",
+        b"---\ntitle: S\n---\nText\n{{< details summary=\"x\" \n\nmore\n",
+    )]);
+    assert!(err.contains("content/sc.md:5:1:"), "{err}");
+    assert!(err.contains("not closed"), "{err}");
+}
+
+#[test]
+fn template_syntax_error_points_into_the_template() {
+    let err = breaks(&[(
+        "templates/page.html",
+        b"<main>\n{% if page.title %}\n</main>\n",
+    )]);
+    assert!(err.contains("templates/page.html:"), "{err}");
+}
+
+#[test]
+fn all_errors_of_a_build_are_reported_together() {
+    let err = breaks(&[
+        ("content/one.md", b"---\ntitle: [\n---\n"),
+        ("content/two.md", b"---\nweight: heavy\n---\n"),
+    ]);
+    assert!(
+        err.contains("content/one.md:2:") && err.contains("content/two.md:2:1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_links_warn_in_build_and_fail_check() {
+    let site = site(&[
+        ("content/_index.md", "Home"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nSee [b](b.md) and [top](#nowhere).\n",
+        ),
+    ]);
+    let (code, _, err) = build(site.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("content/a.md:4:9: broken link: no page is built from `b.md`"),
+        "{err}"
+    );
+    assert!(err.contains("broken anchor: `#nowhere`"), "{err}");
+    let out = teambook()
+        .arg("--root")
+        .arg(site.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn output_folder_inside_content_or_root_is_refused() {
+    let site = site(&[("content/_index.md", "Home")]);
+    for bad in ["content/out", "."] {
+        let (code, _, err) = build(
+            site.path(),
+            &["--output-dir", &site.path().join(bad).to_string_lossy()],
+        );
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains("refusing to write the site"), "{err}");
+    }
+    let foreign = tempfile::tempdir().unwrap();
+    write(foreign.path(), "keep.txt", b"mine");
+    let (code, _, err) = build(
+        site.path(),
+        &["--output-dir", &foreign.path().to_string_lossy()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(read(foreign.path(), "keep.txt"), "mine");
+}

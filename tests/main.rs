@@ -1,0 +1,13 @@
+//! The one integration test binary: a module per feature, so the crate links once.
+
+#[path = "it/common.rs"]
+mod common;
+
+#[path = "it/build.rs"]
+mod build;
+#[path = "it/cli.rs"]
+mod cli;
+#[path = "it/errors.rs"]
+mod errors;
+#[path = "it/examples.rs"]
+mod examples;
