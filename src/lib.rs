@@ -88,13 +88,6 @@ impl From<Vec<Error>> for BuildFailure {
 }
 
 #[derive(Serialize)]
-struct SiteGlobals<'a> {
-    nav: Vec<render::context::NavNode<'a>>,
-    taxonomies: Vec<render::context::TermLink<'a>>,
-    generator: &'static str,
-}
-
-#[derive(Serialize)]
 struct ConfigView<'a> {
     #[serde(flatten)]
     config: &'a config::Config,
@@ -141,22 +134,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         sections: &section_bodies,
     };
     // The navigation tree needs rendered bodies only for titles; it is built once per build.
-    let nav = views.nav();
-    engine.tera.global_context().insert(
-        "site",
-        &SiteGlobals {
-            nav,
-            taxonomies: site
-                .taxonomies
-                .iter()
-                .map(|t| render::context::TermLink {
-                    name: &t.name,
-                    url: views.url(&t.url),
-                })
-                .collect(),
-            generator: concat!("teambook ", env!("CARGO_PKG_VERSION")),
-        },
-    );
+    engine
+        .tera
+        .global_context()
+        .insert("site", &views.site_globals(views.nav()));
     let extra_paths = static_paths(&site, &sources);
     let link_problems = render::check_links(&site, &page_bodies, &section_bodies, &extra_paths);
     let mut warnings = Vec::new();

@@ -109,6 +109,14 @@ pub struct NavNode<'a> {
     pub children: Vec<NavNode<'a>>,
 }
 
+/// The `site` variable of every template.
+#[derive(Serialize)]
+pub struct SiteGlobals<'a> {
+    pub nav: Vec<NavNode<'a>>,
+    pub taxonomies: Vec<TermLink<'a>>,
+    pub generator: &'static str,
+}
+
 /// Builds views of a site once its bodies are rendered.
 pub struct Views<'a> {
     pub site: &'a Site,
@@ -117,6 +125,22 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
+    pub fn site_globals(&self, nav: Vec<NavNode<'a>>) -> SiteGlobals<'a> {
+        SiteGlobals {
+            nav,
+            taxonomies: self
+                .site
+                .taxonomies
+                .iter()
+                .map(|t| TermLink {
+                    name: &t.name,
+                    url: self.url(&t.url),
+                })
+                .collect(),
+            generator: concat!("teambook ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
     pub fn url(&self, site_path: &str) -> String {
         with_base(&self.site.base_path, site_path)
     }
@@ -283,10 +307,22 @@ impl<'a> Views<'a> {
 
     /// The section tree of the whole site, for navigation; built once per build.
     pub fn nav(&self) -> Vec<NavNode<'a>> {
-        self.nav_children(0)
+        self.nav_children(0, &|_| true)
     }
 
-    fn nav_children(&self, s: usize) -> Vec<NavNode<'a>> {
+    /// The section tree with pages listed only in the home section and in `open` and its
+    /// ancestors: what a sidebar shows on the pages of `open`, small even on huge sites.
+    pub fn nav_open(&self, open: usize) -> Vec<NavNode<'a>> {
+        let mut path = vec![0];
+        let mut cur = Some(open);
+        while let Some(c) = cur {
+            path.push(c);
+            cur = self.site.sections[c].parent;
+        }
+        self.nav_children(0, &|s| path.contains(&s))
+    }
+
+    fn nav_children(&self, s: usize, show_pages: &dyn Fn(usize) -> bool) -> Vec<NavNode<'a>> {
         let sec = &self.site.sections[s];
         let mut nodes: Vec<NavNode> = sec
             .subsections
@@ -298,11 +334,12 @@ impl<'a> Views<'a> {
                     url: self.url(&child.url),
                     weight: child.meta.weight,
                     is_section: true,
-                    children: self.nav_children(c),
+                    children: self.nav_children(c, show_pages),
                 }
             })
             .collect();
-        let pages = sec.pages.iter().map(|&i| {
+        let listed: &[usize] = if show_pages(s) { &sec.pages } else { &[] };
+        let pages = listed.iter().map(|&i| {
             let p = &self.site.pages[i];
             NavNode {
                 title: &p.title,

@@ -213,3 +213,26 @@ fn shortcodes_resolve_site_then_builtin() {
     assert!(html.contains("<strong>bold</strong>"), "{html}");
     assert!(html.contains("{{ .Values.image.tag }}"), "{html}");
 }
+
+#[test]
+fn sidebar_marks_the_current_page_and_lists_only_open_sections() {
+    let (site, _) = build_fixture("sections/cascade");
+    let html = read(site.path(), "public/guides/second-week/index.html");
+    let start = html
+        .find("class=\"sidebar\"")
+        .expect("default theme sidebar");
+    let sidebar = &html[start..html[start..].find("</nav>").unwrap() + start];
+    assert!(
+        sidebar.contains("href=\"/docs/guides/second-week/\" aria-current=\"page\""),
+        "{sidebar}"
+    );
+    assert!(
+        sidebar.contains("href=\"/docs/blog/\""),
+        "every section is listed"
+    );
+    assert!(
+        !sidebar.contains("href=\"/docs/blog/post-1/\""),
+        "pages of closed sections are not"
+    );
+    assert_eq!(sidebar.matches("aria-current").count(), 1);
+}
