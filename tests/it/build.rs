@@ -236,3 +236,38 @@ fn sidebar_marks_the_current_page_and_lists_only_open_sections() {
     );
     assert_eq!(sidebar.matches("aria-current").count(), 1);
 }
+
+#[test]
+fn data_files_and_a_disk_theme_override_the_builtin_one() {
+    let site = site(&[
+        ("teambook.yaml", "theme: plain\n"),
+        ("data/team.yaml", "name: Platform\nmembers: [Ana, Raj]\n"),
+        (
+            "themes/plain/templates/page.html",
+            "<main>{{ data.team.name }}: {{ data.team.members | join(sep=', ') }} {{ page.content | safe }}</main>",
+        ),
+        (
+            "themes/plain/templates/shortcodes/badge.html",
+            "<b>theme {{ pos | first }}</b>",
+        ),
+        (
+            "templates/shortcodes/badge.html",
+            "<b>site {{ pos | first }}</b>",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n{{< badge \"one\" >}}\n\n{{% details summary=\"More\" %}}Hidden *text*{{% /details %}}\n",
+        ),
+    ]);
+    teambook::build(&BuildOptions::new(site.path())).unwrap_or_else(|f| panic!("{:?}", f.errors));
+    let html = read(site.path(), "public/a/index.html");
+    assert!(html.starts_with("<main>Platform: Ana, Raj "), "{html}");
+    assert!(
+        html.contains("<b>site one</b>"),
+        "site shortcode wins over the theme's: {html}"
+    );
+    assert!(
+        html.contains("<details") && html.contains("<em>text</em>"),
+        "built-in details: {html}"
+    );
+}
