@@ -106,6 +106,7 @@ struct Assets {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let root = opts.root.as_path();
+    let mut timings = Timings::new(started);
 
     // 1. Load.
     let mut config = load::load_config(root)?;
@@ -115,6 +116,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let output_dir = output_dir(root, &config, opts)?;
     let sources = load::load(root, config.clone())?;
 
+    timings.mark("load");
     // 2–3. Parse front matter and assemble the model.
     let include = model::Include {
         drafts: opts.drafts || config.drafts,
@@ -123,6 +125,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let site = model::assemble(config, sources.content.clone(), include)?;
 
+    timings.mark("model");
     // 4. Render bodies (shortcodes, Markdown, highlighting), then check links.
     let mut engine = render::engine::Engine::new(&sources.templates, &site.base_path)?;
     set_globals(&mut engine, &site, &sources);
@@ -149,6 +152,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     warnings.extend(link_problems);
 
+    timings.mark("bodies");
     // 5. Write to a staging folder; swap it in only when everything succeeded.
     let sink = match (&output_dir, opts.check_only) {
         (Some(dir), false) => write::Sink::stage(dir).map_err(|e| BuildFailure {
@@ -164,6 +168,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(BuildFailure { errors, warnings });
         }
     };
+    timings.mark("render+write");
     if let Err(e) = sink.commit() {
         return Err(BuildFailure {
             errors: vec![e],
@@ -171,6 +176,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         });
     }
 
+    timings.mark("commit");
+    timings.print();
     Ok(BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),
@@ -242,6 +249,37 @@ fn static_paths(site: &model::Site, sources: &load::Sources) -> HashSet<String> 
         paths.insert(format!("{}atom.xml", s.url));
     }
     paths
+}
+
+/// Stage timings, printed to stderr when `TEAMBOOK_TIMINGS` is set (for profiling).
+struct Timings {
+    enabled: bool,
+    last: Instant,
+    marks: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn new(start: Instant) -> Self {
+        Timings {
+            enabled: std::env::var_os("TEAMBOOK_TIMINGS").is_some(),
+            last: start,
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, stage: &'static str) {
+        if self.enabled {
+            let now = Instant::now();
+            self.marks.push((stage, now - self.last));
+            self.last = now;
+        }
+    }
+
+    fn print(&self) {
+        for (stage, d) in &self.marks {
+            eprintln!("timing: {stage:<14} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
 }
 
 /// Decides the output folder and refuses the dangerous ones.
