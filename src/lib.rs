@@ -130,7 +130,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut engine = render::engine::Engine::new(&sources.templates, &site.base_path)?;
     set_globals(&mut engine, &site, &sources);
     let hl = parse::highlight::Highlighter::global();
-    let (page_bodies, section_bodies) = render::render_bodies(&site, &engine, hl)?;
+    let cache = render::cache::BodyCache::open(root, &site, &sources);
+    let (page_bodies, section_bodies, body_keys) =
+        render::render_bodies(&site, &engine, hl, &cache)?;
     let views = render::context::Views {
         site: &site,
         pages: &page_bodies,
@@ -177,6 +179,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     timings.mark("commit");
+    cache.save(
+        body_keys
+            .into_iter()
+            .zip(page_bodies.iter().chain(&section_bodies))
+            .filter(|(k, _)| *k != 0)
+            .collect(),
+    );
+    timings.mark("cache");
     timings.print();
     Ok(BuildReport {
         pages: site.pages.len(),

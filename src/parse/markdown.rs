@@ -9,7 +9,7 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
     TagEnd,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::highlight::Highlighter;
 
@@ -45,7 +45,7 @@ pub enum LinkTarget {
 }
 
 /// A link (or image) to something inside the site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InternalLink {
     /// The destination as written in the source.
     pub dest: String,
@@ -56,7 +56,7 @@ pub struct InternalLink {
 }
 
 /// One heading in the table of contents, with the deeper headings under it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

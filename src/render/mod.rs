@@ -2,6 +2,7 @@
 //! (pages, sections with their pagers, taxonomies, feeds, sitemap, aliases, 404, robots.txt)
 //! handed to a `Sink` as soon as it is rendered, in parallel.
 
+pub mod cache;
 pub mod content;
 pub mod context;
 pub mod engine;
@@ -18,73 +19,71 @@ use crate::model::Site;
 use crate::model::url::{output_file, with_base};
 use crate::parse::highlight::Highlighter;
 use crate::write::Sink;
+use cache::BodyCache;
 use content::{Body, Content, render_body};
 use context::{Views, pager_path, paginator};
 use engine::Engine;
 
-/// Renders every page and section body, in parallel. Errors of all pages are collected.
+/// Page bodies, section bodies (in site order) and the cache key of each (pages first).
+pub type Bodies = (Vec<Content>, Vec<Content>, Vec<u64>);
+
+/// Renders every page and section body, in parallel, reusing unchanged bodies from `cache`.
+/// Errors of all pages are collected. Returns the bodies and their cache keys.
 pub fn render_bodies(
     site: &Site,
     engine: &Engine,
     hl: &Highlighter,
-) -> Result<(Vec<Content>, Vec<Content>), Vec<Error>> {
-    let pages: Vec<Result<Content, Vec<Error>>> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            render_body(
-                site,
-                engine,
-                hl,
-                &Body {
-                    path: &p.path,
-                    text: &p.text,
-                    body_start: p.body_start,
-                    body_line: p.body_line,
-                    title: &p.title,
-                    url: &p.url,
-                },
-            )
+    cache: &BodyCache,
+) -> Result<Bodies, Vec<Error>> {
+    let page_bodies = site.pages.iter().map(|p| {
+        Some(Body {
+            path: &p.path,
+            text: &p.text,
+            body_start: p.body_start,
+            body_line: p.body_line,
+            title: &p.title,
+            url: &p.url,
         })
-        .collect();
-    let sections: Vec<Result<Content, Vec<Error>>> = site
-        .sections
+    });
+    let section_bodies = site.sections.iter().map(|s| {
+        s.path.as_ref().map(|path| Body {
+            path,
+            text: &s.text,
+            body_start: s.body_start,
+            body_line: s.body_line,
+            title: &s.title,
+            url: &s.url,
+        })
+    });
+    let bodies: Vec<Option<Body>> = page_bodies.chain(section_bodies).collect();
+    let rendered: Vec<(u64, Result<Content, Vec<Error>>)> = bodies
         .par_iter()
-        .map(|s| match &s.path {
-            None => Ok(Content::default()),
-            Some(path) => render_body(
-                site,
-                engine,
-                hl,
-                &Body {
-                    path,
-                    text: &s.text,
-                    body_start: s.body_start,
-                    body_line: s.body_line,
-                    title: &s.title,
-                    url: &s.url,
-                },
-            ),
+        .map(|body| match body {
+            None => (0, Ok(Content::default())),
+            Some(body) => {
+                let key = BodyCache::key(body);
+                match cache.get(key) {
+                    Some(content) => (key, Ok(content)),
+                    None => (key, render_body(site, engine, hl, body)),
+                }
+            }
         })
         .collect();
     let mut errors = Vec::new();
-    let mut split = |v: Vec<Result<Content, Vec<Error>>>| {
-        v.into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|e| {
-                    errors.extend(e);
-                    Content::default()
-                })
-            })
-            .collect::<Vec<_>>()
-    };
-    let pages = split(pages);
-    let sections = split(sections);
-    if errors.is_empty() {
-        Ok((pages, sections))
-    } else {
-        Err(errors)
+    let mut keys = Vec::with_capacity(rendered.len());
+    let mut contents = Vec::with_capacity(rendered.len());
+    for (key, r) in rendered {
+        keys.push(key);
+        contents.push(r.unwrap_or_else(|e| {
+            errors.extend(e);
+            Content::default()
+        }));
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let sections = contents.split_off(site.pages.len());
+    Ok((contents, sections, keys))
 }
 
 /// Checks internal links and anchors of every body. Returns one problem per broken link.

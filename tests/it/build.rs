@@ -271,3 +271,60 @@ fn data_files_and_a_disk_theme_override_the_builtin_one() {
         "built-in details: {html}"
     );
 }
+
+#[test]
+fn body_cache_reuses_unchanged_pages_and_notices_every_change() {
+    let cache = tempfile::tempdir().unwrap();
+    let site = site(&[
+        ("templates/shortcodes/hi.html", "<b>hi</b>"),
+        (
+            "templates/page.html",
+            "<main>{{ page.content | safe }}</main>",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nOne {{< hi >}} [b](b.md)\n",
+        ),
+        ("content/b.md", "---\ntitle: B\n---\nTwo\n"),
+    ]);
+    let run = || {
+        let out = teambook()
+            .env("TEAMBOOK_CACHE_DIR", cache.path())
+            .arg("--root")
+            .arg(site.path())
+            .arg("build")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        read(site.path(), "public/a/index.html")
+    };
+    let first = run();
+    assert!(first.contains("One <b>hi</b>"), "{first}");
+    assert_eq!(
+        std::fs::read_dir(cache.path()).unwrap().count(),
+        1,
+        "cache written"
+    );
+    assert_eq!(run(), first, "unchanged build");
+    write(site.path(), "templates/shortcodes/hi.html", b"<i>hello</i>");
+    assert!(run().contains("One <i>hello</i>"), "template change seen");
+    write(
+        site.path(),
+        "content/a.md",
+        b"---\ntitle: A\n---\nUno [b](b.md)\n",
+    );
+    assert!(run().contains("Uno"), "page change seen");
+    write(
+        site.path(),
+        "content/b.md",
+        b"---\ntitle: B\nslug: bee\n---\nTwo\n",
+    );
+    assert!(
+        run().contains("href=\"/bee/\""),
+        "a linked page's new URL is seen"
+    );
+}

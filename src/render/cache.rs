@@ -1,0 +1,123 @@
+//! Stage 4b': a cache of rendered bodies between builds. In: the site's inputs that bodies
+//! depend on. Out: bodies of unchanged pages without re-running shortcodes, Markdown and
+//! highlighting — the bulk of a build. A changed template, config, data file or page URL
+//! invalidates everything; a changed page only itself.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use crate::load::Sources;
+use crate::model::Site;
+use crate::render::content::{Body, Content};
+
+/// Bodies of the previous build, keyed by a hash of each body's inputs.
+#[derive(Default)]
+pub struct BodyCache {
+    file: Option<PathBuf>,
+    global: u64,
+    entries: HashMap<u64, Content>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    global: u64,
+    entries: Vec<(u64, Content)>,
+}
+
+impl BodyCache {
+    /// Opens the cache of the site at `root`; a missing, stale or unreadable cache is empty.
+    pub fn open(root: &Path, site: &Site, sources: &Sources) -> BodyCache {
+        let global = global_key(site, sources);
+        let Some(file) = cache_file(root) else {
+            return BodyCache::default();
+        };
+        let entries = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
+            .filter(|s| s.global == global)
+            .map(|s| s.entries.into_iter().collect())
+            .unwrap_or_default();
+        BodyCache {
+            file: Some(file),
+            global,
+            entries,
+        }
+    }
+
+    /// The key of one body: its file, text, URL and title.
+    pub fn key(body: &Body) -> u64 {
+        let mut h = DefaultHasher::new();
+        body.path.hash(&mut h);
+        body.text.hash(&mut h);
+        body.url.hash(&mut h);
+        body.title.hash(&mut h);
+        h.finish()
+    }
+
+    pub fn get(&self, key: u64) -> Option<Content> {
+        self.entries.get(&key).cloned()
+    }
+
+    /// Replaces the stored cache with this build's bodies. Failures are ignored: the cache
+    /// only ever saves time.
+    pub fn save(&self, bodies: Vec<(u64, &Content)>) {
+        let Some(file) = &self.file else { return };
+        #[derive(serde::Serialize)]
+        struct StoredRef<'a> {
+            global: u64,
+            entries: Vec<(u64, &'a Content)>,
+        }
+        let Ok(bytes) = serde_json::to_vec(&StoredRef {
+            global: self.global,
+            entries: bodies,
+        }) else {
+            return;
+        };
+        if let Some(dir) = file.parent() {
+            if std::fs::create_dir_all(dir).is_err() {
+                return;
+            }
+        }
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, file);
+        }
+    }
+}
+
+/// Everything every body depends on besides its own file.
+fn global_key(site: &Site, sources: &Sources) -> u64 {
+    let mut h = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    serde_json::to_string(&site.config)
+        .unwrap_or_default()
+        .hash(&mut h);
+    let mut templates: Vec<(&str, &str)> = sources
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    templates.sort();
+    templates.hash(&mut h);
+    for f in &sources.data_files {
+        f.path.hash(&mut h);
+        f.text.hash(&mut h);
+    }
+    let mut urls: Vec<(&PathBuf, &String)> = site.by_source.iter().collect();
+    urls.sort();
+    urls.hash(&mut h);
+    h.finish()
+}
+
+/// `$TEAMBOOK_CACHE_DIR`, else the user's cache folder, one file per site folder.
+fn cache_file(root: &Path) -> Option<PathBuf> {
+    let base = std::env::var_os("TEAMBOOK_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("teambook")))
+        .or_else(|| std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache/teambook")))?;
+    let root = std::fs::canonicalize(root).ok()?;
+    let mut h = DefaultHasher::new();
+    root.hash(&mut h);
+    Some(base.join(format!("{:016x}.json", h.finish())))
+}
