@@ -1,6 +1,7 @@
 // teambook default theme: optional enhancements only; every page reads without this file.
 // 1. The colour-scheme toggle: sets data-theme on <html> and remembers the choice.
 // 2. On wide screens, opens the sidebar panel for browsers without ::details-content.
+// 3. Makes code blocks and tables that scroll sideways reachable by keyboard (tabindex=0).
 (function () {
   "use strict";
   var KEY = "teambook-theme";
@@ -42,6 +43,23 @@
     var panel = document.querySelector(".sidebar-panel");
     if (panel && window.matchMedia("(min-width: 50rem)").matches) {
       panel.open = true;
+    }
+
+    markScrollers();
+    var timer;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(markScrollers, 200);
+    });
+  }
+
+  function markScrollers() {
+    var boxes = document.querySelectorAll(".prose pre, .prose table, .prose .table-wrap");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (!box.hasAttribute("tabindex") && box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      }
     }
   }
 
