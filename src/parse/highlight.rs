@@ -251,7 +251,92 @@ fn theme_rules(theme: &Theme) -> Result<Vec<Rule>, String> {
             body: body.to_owned(),
         });
     }
+    ensure_contrast(&mut rules);
     Ok(rules)
+}
+
+/// WCAG AA for normal text.
+const MIN_CONTRAST: f64 = 4.5;
+
+/// Moves every token colour that is too faint against the code background (many themes'
+/// comments are) towards black or white until it reaches WCAG AA contrast.
+fn ensure_contrast(rules: &mut [Rule]) {
+    let Some(bg) = rules
+        .iter()
+        .find(|r| r.selectors.iter().any(|s| s == ".hl-code"))
+        .and_then(|r| declaration(&r.body, "background-color"))
+        .and_then(parse_hex)
+    else {
+        return;
+    };
+    let toward = if luminance(bg) > 0.18 {
+        [0.0; 3]
+    } else {
+        [255.0; 3]
+    };
+    for rule in rules.iter_mut() {
+        let Some(hex) = declaration(&rule.body, "color") else {
+            continue;
+        };
+        let Some(mut fg) = parse_hex(hex) else {
+            continue;
+        };
+        if contrast(fg, bg) >= MIN_CONTRAST {
+            continue;
+        }
+        for _ in 0..40 {
+            for i in 0..3 {
+                fg[i] += (toward[i] - fg[i]) * 0.1;
+            }
+            if contrast(fg, bg) >= MIN_CONTRAST + 0.05 {
+                break;
+            }
+        }
+        let fixed = format!(
+            "#{:02x}{:02x}{:02x}",
+            fg[0].round() as u8,
+            fg[1].round() as u8,
+            fg[2].round() as u8
+        );
+        let old = hex.to_string();
+        rule.body = rule
+            .body
+            .replacen(&format!("color: {old}"), &format!("color: {fixed}"), 1);
+    }
+}
+
+/// The value of `name:` in a rule body (exact property, not a suffix like `background-color`).
+fn declaration<'a>(body: &'a str, name: &str) -> Option<&'a str> {
+    body.split(';').find_map(|d| {
+        let (k, v) = d.split_once(':')?;
+        (k.trim() == name).then(|| v.trim())
+    })
+}
+
+fn parse_hex(s: &str) -> Option<[f64; 3]> {
+    let h = s.strip_prefix('#')?;
+    if h.len() != 6 && h.len() != 8 {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok().map(f64::from);
+    Some([c(0)?, c(2)?, c(4)?])
+}
+
+fn luminance(c: [f64; 3]) -> f64 {
+    let ch = |v: f64| {
+        let v = v / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+}
+
+fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 fn strip_comments(css: &str) -> String {
@@ -420,6 +505,29 @@ mod tests {
         assert!(css.contains("background-color: #ffffff;"));
         assert!(css.contains("background-color: #282c34;"));
         assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
+
+    #[test]
+    fn every_token_colour_meets_aa_contrast() {
+        for name in ["InspiredGitHub", "OneHalfDark", "Solarized (light)"] {
+            let rules = theme_rules(find_theme(name).unwrap()).unwrap();
+            let bg = rules
+                .iter()
+                .find(|r| r.selectors.iter().any(|s| s == ".hl-code"))
+                .and_then(|r| declaration(&r.body, "background-color"))
+                .and_then(parse_hex)
+                .unwrap();
+            for r in &rules {
+                if let Some(fg) = declaration(&r.body, "color").and_then(parse_hex) {
+                    let c = contrast(fg, bg);
+                    assert!(c >= MIN_CONTRAST, "{name} {:?}: {c:.2}", r.selectors);
+                }
+            }
+        }
+        assert!(
+            contrast([150.0, 152.0, 150.0], [255.0; 3]) < MIN_CONTRAST,
+            "the comment colour of InspiredGitHub needed fixing"
+        );
     }
 
     #[test]

@@ -311,6 +311,24 @@ impl<'a, 'r> State<'a, 'r> {
                 self.image_depth -= 1;
                 self.close_tag(event);
             }
+            Event::Start(Tag::Table(align)) => {
+                self.words.boundary();
+                self.out
+                    .push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                self.open_tag(Tag::Table(align));
+            }
+            Event::End(TagEnd::Table) => {
+                self.words.boundary();
+                self.close_tag(event);
+                self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::TaskListMarker(done) => {
+                self.out.push(Event::InlineHtml(CowStr::Borrowed(if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">"
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done yet\">"
+                })));
+            }
             Event::Start(tag) => {
                 if !is_inline(&tag) {
                     self.words.boundary();
@@ -447,6 +465,12 @@ impl<'a, 'r> State<'a, 'r> {
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut self.out[heading.at] {
             *slot = Some(CowStr::from(id.clone()));
         }
+        let mut anchor = String::from("<a class=\"heading-anchor\" href=\"#");
+        escape_html(&mut anchor, &id);
+        anchor.push_str("\" aria-label=\"Link to this section: ");
+        escape_html(&mut anchor, &title);
+        anchor.push_str("\">#</a>");
+        self.out.push(Event::InlineHtml(CowStr::from(anchor)));
         self.headings.push((heading.level as u8, id, title));
     }
 
@@ -925,8 +949,29 @@ mod tests {
     #[test]
     fn task_lists() {
         let r = md("- [ ] todo\n- [x] done\n");
-        assert!(r.html.contains("<input disabled=\"\" type=\"checkbox\"/>"));
-        assert!(r.html.contains("type=\"checkbox\" checked=\"\""));
+        assert!(
+            r.html
+                .contains("<input type=\"checkbox\" disabled aria-label=\"Not done yet\">todo")
+        );
+        assert!(
+            r.html
+                .contains("<input type=\"checkbox\" disabled checked aria-label=\"Done\">done")
+        );
+    }
+
+    #[test]
+    fn tables_are_wrapped_for_sideways_scrolling() {
+        let r = md("| a |\n|---|\n| 1 |\n");
+        assert!(
+            r.html.starts_with("<div class=\"table-wrap\"><table>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.trim_end().ends_with("</table>\n</div>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -973,8 +1018,11 @@ mod tests {
     #[test]
     fn heading_ids_from_text_and_custom() {
         let r = md("## Hello, World!\n\n## Custom {#my-id}\n\n### What's `new`?\n");
-        assert!(r.html.contains("<h2 id=\"hello-world\">Hello, World!</h2>"));
-        assert!(r.html.contains("<h2 id=\"my-id\">Custom</h2>"));
+        assert!(r.html.contains("<h2 id=\"hello-world\">Hello, World!<a class=\"heading-anchor\" href=\"#hello-world\" aria-label=\"Link to this section: Hello, World!\">#</a></h2>"));
+        assert!(
+            r.html
+                .contains("<h2 id=\"my-id\">Custom<a class=\"heading-anchor\" href=\"#my-id\"")
+        );
         assert!(r.html.contains("<h3 id=\"whats-new\">"));
         assert_eq!(r.heading_ids, ["hello-world", "my-id", "whats-new"]);
     }
@@ -982,7 +1030,10 @@ mod tests {
     #[test]
     fn heading_attributes_keep_classes() {
         let r = md("## Title {#t .wide}\n");
-        assert!(r.html.contains("<h2 id=\"t\" class=\"wide\">Title</h2>"));
+        assert!(
+            r.html
+                .contains("<h2 id=\"t\" class=\"wide\">Title<a class=\"heading-anchor\"")
+        );
     }
 
     #[test]
