@@ -31,7 +31,8 @@ pub struct Config {
     /// Pages per pager of sections and taxonomy terms; 0 turns pagination off.
     #[serde(default = "default_paginate")]
     pub paginate: usize,
-    #[serde(default)]
+    /// Templates see these through `config.menus` with base-path URLs, not as written.
+    #[serde(default, skip_serializing)]
     pub menus: BTreeMap<String, Vec<MenuItem>>,
     #[serde(default)]
     pub params: serde_json::Map<String, serde_json::Value>,
