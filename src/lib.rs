@@ -18,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod write;
 pub mod yaml;
 

@@ -1,0 +1,481 @@
+//! Sprint metrics as pure functions of the sprints, each unit-tested on hand-computed cases:
+//! committed, completed, completion, unplanned work, carry-over, business value, velocity,
+//! forecast, and the follow-up of retro actions.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// Where a backlog item stands at the end of a sprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Todo,
+    InProgress,
+    Done,
+    Dropped,
+}
+
+/// A backlog item as it stood in one sprint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub points: f64,
+    pub business_value: f64,
+    pub status: Status,
+    /// When the item entered the sprint; after the start means unplanned work.
+    pub added_on: Option<Date>,
+    pub done_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Open,
+    Done,
+}
+
+/// A retro action as recorded in one sprint's retro; the same `id` may appear again later
+/// with a new status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub id: String,
+    pub text: String,
+    pub owner: String,
+    pub due: Option<Date>,
+    pub status: ActionStatus,
+}
+
+/// One sprint, as the metrics need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sprint {
+    pub number: u32,
+    pub start: Date,
+    pub end: Date,
+    pub items: Vec<Item>,
+    pub actions: Vec<Action>,
+}
+
+impl Item {
+    fn unplanned(&self, sprint: &Sprint) -> bool {
+        self.added_on.is_some_and(|d| d > sprint.start)
+    }
+}
+
+/// The numbers of one sprint report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SprintMetrics {
+    /// Points of the items planned at the start (dropped ones included: they were promised).
+    pub committed_points: f64,
+    /// Points of every item done in the sprint, planned or not.
+    pub completed_points: f64,
+    /// Done planned points ÷ committed points; `None` when nothing was committed.
+    pub completion_ratio: Option<f64>,
+    /// Points of items that entered after the start.
+    pub unplanned_points: f64,
+    /// Unplanned ÷ all points in the sprint; `None` for an empty sprint.
+    pub unplanned_share: Option<f64>,
+    pub business_value_delivered: f64,
+    pub dropped_points: f64,
+    /// Items that were already in earlier sprints, with how many earlier sprints held them.
+    pub carried_over: Vec<CarriedOver>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CarriedOver {
+    pub id: String,
+    pub times: usize,
+}
+
+/// Metrics of `sprints[index]`; earlier sprints (by position) tell what was carried over.
+pub fn sprint_metrics(sprints: &[Sprint], index: usize) -> SprintMetrics {
+    let sprint = &sprints[index];
+    let planned = || sprint.items.iter().filter(|i| !i.unplanned(sprint));
+    let committed_points: f64 = planned().map(|i| i.points).sum();
+    let done_planned: f64 = planned()
+        .filter(|i| i.status == Status::Done)
+        .map(|i| i.points)
+        .sum();
+    let completed_points: f64 = sprint
+        .items
+        .iter()
+        .filter(|i| i.status == Status::Done)
+        .map(|i| i.points)
+        .sum();
+    let unplanned_points: f64 = sprint
+        .items
+        .iter()
+        .filter(|i| i.unplanned(sprint))
+        .map(|i| i.points)
+        .sum();
+    let all_points = committed_points + unplanned_points;
+    let carried_over = sprint
+        .items
+        .iter()
+        .filter_map(|item| {
+            let times = sprints[..index]
+                .iter()
+                .filter(|s| s.items.iter().any(|i| i.id == item.id))
+                .count();
+            (times > 0).then(|| CarriedOver {
+                id: item.id.clone(),
+                times,
+            })
+        })
+        .collect();
+    SprintMetrics {
+        committed_points,
+        completed_points,
+        completion_ratio: (committed_points > 0.0).then(|| done_planned / committed_points),
+        unplanned_points,
+        unplanned_share: (all_points > 0.0).then(|| unplanned_points / all_points),
+        business_value_delivered: sprint
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Done)
+            .map(|i| i.business_value)
+            .sum(),
+        dropped_points: sprint
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Dropped)
+            .map(|i| i.points)
+            .sum(),
+        carried_over,
+    }
+}
+
+/// Completed points of the last `n` sprints up to and including `index`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Velocity {
+    pub sprints: Vec<VelocityPoint>,
+    pub average: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VelocityPoint {
+    pub number: u32,
+    pub committed: f64,
+    pub completed: f64,
+}
+
+pub fn velocity(sprints: &[Sprint], index: usize, n: usize) -> Velocity {
+    let from = (index + 1).saturating_sub(n);
+    let points: Vec<VelocityPoint> = (from..=index)
+        .map(|i| {
+            let m = sprint_metrics(sprints, i);
+            VelocityPoint {
+                number: sprints[i].number,
+                committed: m.committed_points,
+                completed: m.completed_points,
+            }
+        })
+        .collect();
+    let done = || points.iter().map(|p| p.completed);
+    let count = points.len() as f64;
+    Velocity {
+        average: (!points.is_empty()).then(|| done().sum::<f64>() / count),
+        min: done().reduce(f64::min),
+        max: done().reduce(f64::max),
+        sprints: points,
+    }
+}
+
+/// Sprints still needed for `open_points`, from the fastest, average and slowest velocity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Forecast {
+    pub open_points: f64,
+    pub fewest: u32,
+    pub likely: u32,
+    pub most: u32,
+}
+
+/// `None` when there is no velocity to forecast from (no sprint, or nothing ever done).
+pub fn forecast(open_points: f64, v: &Velocity) -> Option<Forecast> {
+    let (avg, min, max) = (v.average?, v.min?, v.max?);
+    if max <= 0.0 {
+        return None;
+    }
+    let sprints_at = |speed: f64| -> u32 {
+        if open_points <= 0.0 {
+            0
+        } else if speed <= 0.0 {
+            u32::MAX
+        } else {
+            (open_points / speed).ceil() as u32
+        }
+    };
+    Some(Forecast {
+        open_points,
+        fewest: sprints_at(max),
+        likely: sprints_at(avg),
+        most: sprints_at(min),
+    })
+}
+
+/// Retro actions seen from one sprint: the open ones of earlier retros, and those closed now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUp {
+    pub open: Vec<OpenAction>,
+    pub closed_this_sprint: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenAction {
+    pub id: String,
+    pub text: String,
+    pub owner: String,
+    /// The sprint whose retro raised it.
+    pub raised_in: u32,
+    /// Sprints since then.
+    pub age: u32,
+    pub overdue: bool,
+}
+
+/// Follow-up of actions raised in retros before `sprints[index]`, as known at its end.
+pub fn follow_up(sprints: &[Sprint], index: usize) -> FollowUp {
+    let current = &sprints[index];
+    let mut first_seen: Vec<(&str, u32)> = Vec::new();
+    for s in &sprints[..=index] {
+        for a in &s.actions {
+            if !first_seen.iter().any(|(id, _)| *id == a.id) {
+                first_seen.push((&a.id, s.number));
+            }
+        }
+    }
+    let latest = |id: &str, upto: usize| -> Option<&Action> {
+        sprints[..=upto]
+            .iter()
+            .rev()
+            .find_map(|s| s.actions.iter().find(|a| a.id == id))
+    };
+    let mut open = Vec::new();
+    let mut closed_this_sprint = Vec::new();
+    for &(id, raised_in) in &first_seen {
+        if raised_in >= current.number {
+            continue;
+        }
+        let Some(now) = latest(id, index) else {
+            continue;
+        };
+        match now.status {
+            ActionStatus::Open => open.push(OpenAction {
+                id: id.to_string(),
+                text: now.text.clone(),
+                owner: now.owner.clone(),
+                raised_in,
+                age: current.number - raised_in,
+                overdue: now.due.is_some_and(|d| d < current.end),
+            }),
+            ActionStatus::Done => {
+                let before = index
+                    .checked_sub(1)
+                    .and_then(|prev| latest(id, prev))
+                    .map(|a| a.status);
+                if before == Some(ActionStatus::Open) && current.actions.iter().any(|a| a.id == id)
+                {
+                    closed_this_sprint.push(id.to_string());
+                }
+            }
+        }
+    }
+    FollowUp {
+        open,
+        closed_this_sprint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn item(id: &str, points: f64, status: Status, added: Option<Date>) -> Item {
+        Item {
+            id: id.into(),
+            points,
+            business_value: points * 10.0,
+            status,
+            added_on: added,
+            done_on: None,
+        }
+    }
+
+    fn sprint(number: u32, items: Vec<Item>) -> Sprint {
+        let start = date(2026, 1, 5) + jiff::Span::new().days(14 * i64::from(number - 1));
+        Sprint {
+            number,
+            start,
+            end: start + jiff::Span::new().days(11),
+            items,
+            actions: Vec::new(),
+        }
+    }
+
+    fn action(id: &str, status: ActionStatus, due: Option<Date>) -> Action {
+        Action {
+            id: id.into(),
+            text: format!("do {id}"),
+            owner: "Ana".into(),
+            due,
+            status,
+        }
+    }
+
+    #[test]
+    fn a_typical_sprint() {
+        // Planned: a 5 done, b 3 done, c 8 in progress; unplanned: d 2 done (added mid-sprint).
+        let mid = date(2026, 1, 8);
+        let s = vec![sprint(
+            1,
+            vec![
+                item("a", 5.0, Status::Done, None),
+                item("b", 3.0, Status::Done, Some(date(2026, 1, 5))),
+                item("c", 8.0, Status::InProgress, None),
+                item("d", 2.0, Status::Done, Some(mid)),
+            ],
+        )];
+        let m = sprint_metrics(&s, 0);
+        assert_eq!(m.committed_points, 16.0);
+        assert_eq!(m.completed_points, 10.0);
+        assert_eq!(m.completion_ratio, Some(0.5));
+        assert_eq!(m.unplanned_points, 2.0);
+        assert_eq!(m.unplanned_share, Some(2.0 / 18.0));
+        assert_eq!(m.business_value_delivered, 100.0);
+        assert!(m.carried_over.is_empty());
+    }
+
+    #[test]
+    fn an_empty_sprint() {
+        let m = sprint_metrics(&[sprint(1, vec![])], 0);
+        assert_eq!(m.committed_points, 0.0);
+        assert_eq!(m.completion_ratio, None);
+        assert_eq!(m.unplanned_share, None);
+    }
+
+    #[test]
+    fn all_items_dropped() {
+        let s = [sprint(
+            1,
+            vec![
+                item("a", 3.0, Status::Dropped, None),
+                item("b", 2.0, Status::Dropped, None),
+            ],
+        )];
+        let m = sprint_metrics(&s, 0);
+        assert_eq!(m.committed_points, 5.0);
+        assert_eq!(m.completed_points, 0.0);
+        assert_eq!(m.completion_ratio, Some(0.0));
+        assert_eq!(m.dropped_points, 5.0);
+    }
+
+    #[test]
+    fn zero_committed_points() {
+        let s = [sprint(1, vec![item("spike", 0.0, Status::Done, None)])];
+        let m = sprint_metrics(&s, 0);
+        assert_eq!(m.completion_ratio, None);
+        assert_eq!(m.business_value_delivered, 0.0);
+    }
+
+    #[test]
+    fn only_unplanned_work() {
+        let s = [sprint(
+            1,
+            vec![item("hotfix", 3.0, Status::Done, Some(date(2026, 1, 7)))],
+        )];
+        let m = sprint_metrics(&s, 0);
+        assert_eq!(m.committed_points, 0.0);
+        assert_eq!(m.completion_ratio, None);
+        assert_eq!(m.unplanned_share, Some(1.0));
+        assert_eq!(m.completed_points, 3.0);
+    }
+
+    #[test]
+    fn items_carried_twice() {
+        let s = vec![
+            sprint(1, vec![item("x", 5.0, Status::InProgress, None)]),
+            sprint(
+                2,
+                vec![
+                    item("x", 5.0, Status::InProgress, None),
+                    item("y", 1.0, Status::Done, None),
+                ],
+            ),
+            sprint(3, vec![item("x", 5.0, Status::Done, None)]),
+        ];
+        assert_eq!(
+            sprint_metrics(&s, 2).carried_over,
+            [CarriedOver {
+                id: "x".into(),
+                times: 2
+            }]
+        );
+        assert_eq!(sprint_metrics(&s, 1).carried_over.len(), 1);
+    }
+
+    #[test]
+    fn velocity_and_forecast() {
+        let s = vec![
+            sprint(1, vec![item("a", 10.0, Status::Done, None)]),
+            sprint(
+                2,
+                vec![
+                    item("b", 20.0, Status::Done, None),
+                    item("c", 5.0, Status::Todo, None),
+                ],
+            ),
+            sprint(3, vec![item("d", 15.0, Status::Done, None)]),
+        ];
+        let v = velocity(&s, 2, 2);
+        assert_eq!(
+            v.sprints.iter().map(|p| p.number).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        assert_eq!(v.sprints[0].committed, 25.0);
+        assert_eq!(v.average, Some(17.5));
+        assert_eq!((v.min, v.max), (Some(15.0), Some(20.0)));
+        let f = forecast(40.0, &v).unwrap();
+        assert_eq!((f.fewest, f.likely, f.most), (2, 3, 3));
+        assert_eq!(forecast(0.0, &v).unwrap().likely, 0);
+        assert_eq!(velocity(&s, 0, 5).sprints.len(), 1);
+    }
+
+    #[test]
+    fn no_forecast_without_velocity() {
+        let s = [sprint(1, vec![item("a", 3.0, Status::Todo, None)])];
+        assert_eq!(forecast(10.0, &velocity(&s, 0, 3)), None);
+    }
+
+    #[test]
+    fn retro_follow_up() {
+        let mut s = vec![sprint(1, vec![]), sprint(2, vec![]), sprint(3, vec![])];
+        s[0].actions = vec![
+            action("a1", ActionStatus::Open, Some(date(2026, 1, 20))),
+            action("a2", ActionStatus::Open, None),
+        ];
+        s[1].actions = vec![
+            action("a2", ActionStatus::Done, None),
+            action("a3", ActionStatus::Open, None),
+        ];
+        s[2].actions = vec![
+            action("a3", ActionStatus::Done, None),
+            action("a4", ActionStatus::Open, None),
+        ];
+        let f2 = follow_up(&s, 1);
+        assert_eq!(f2.open.len(), 1);
+        assert_eq!(f2.open[0].id, "a1");
+        assert_eq!(f2.open[0].age, 1);
+        assert!(f2.open[0].overdue, "due 20 Jan, sprint 2 ends 30 Jan");
+        assert_eq!(f2.closed_this_sprint, ["a2"]);
+        let f3 = follow_up(&s, 2);
+        assert_eq!(
+            f3.open
+                .iter()
+                .map(|a| (a.id.as_str(), a.age))
+                .collect::<Vec<_>>(),
+            [("a1", 2)]
+        );
+        assert_eq!(f3.closed_this_sprint, ["a3"]);
+    }
+}
