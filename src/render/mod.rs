@@ -43,6 +43,7 @@ pub fn render_bodies(
                     body_line: p.body_line,
                     title: &p.title,
                     url: &p.url,
+                    params: &p.meta.params,
                 },
             )
         })
@@ -63,6 +64,7 @@ pub fn render_bodies(
                     body_line: s.body_line,
                     title: &s.title,
                     url: &s.url,
+                    params: &s.meta.params,
                 },
             ),
         })
