@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Generate a synthetic site that both teambook and Hugo can build.
 
-Usage: gen_site.py OUT_DIR --pages N [--seed S]
+Usage: gen_site.py OUT_DIR --pages N [--seed S] [--hugo-only] [--code-blocks K] [--tag-pool T]
 
 OUT_DIR receives `content/` (about N/100 sections, each with an `_index.md`, and N
 regular pages of 1-3 KB), `teambook.yaml` and `hugo.toml`. The output depends only
-on N and the seed, so two runs with the same arguments write identical trees.
+on the arguments, so two runs with the same arguments write identical trees.
+
+The optional flags make a larger Hugo-style site and leave the default output as it was:
+--hugo-only writes no `teambook.yaml` (teambook then reads `hugo.toml`), --code-blocks K
+appends K more fenced blocks to every page (some with Helm-style `{{ .Values.x }}` text),
+and --tag-pool T draws tags from T names instead of 200.
 Python 3 standard library only.
 """
 
@@ -158,6 +163,28 @@ def page_url(section, index):
     return f"/section-{section:03d}/page-{index:05d}/"
 
 
+def extra_blocks(seed, index, count):
+    """`count` more fenced blocks for page `index`, from their own generator."""
+    rng = random.Random(seed * 1_000_003 + index)
+    out = ["## More examples", ""]
+    for k in range(count):
+        if k % 4 == 3:
+            out += [
+                "```yaml",
+                f"# Helm values for unit {index}-{k}",
+                "image:",
+                "  repository: {{ .Values.image.repository }}",
+                f"  tag: \"{{{{ .Values.image.tag | default \"{rng.randint(1, 99)}\" }}}}\"",
+                "```",
+                "",
+            ]
+            continue
+        lang = LANGS[rng.randint(0, len(LANGS) - 1)]
+        uid = index * 1000 + k
+        out += [f"```{lang}", code_block(rng, lang, uid).rstrip("\n"), "```", ""]
+    return "\n".join(out) + "\n"
+
+
 def page_text(rng, index, section, pages):
     """Return the Markdown source of page `index` in `section`.
 
@@ -166,7 +193,7 @@ def page_text(rng, index, section, pages):
     topic = rng.choice(TOPICS)
     title = f"{topic} note {index}: {rng.choice(WORDS)} {rng.choice(WORDS)}"
     date = f"{rng.choice([2024, 2025])}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-    tags = rng.sample(TAGS, rng.randint(2, 5))
+    tags = rng.sample(TAG_POOL, rng.randint(2, 5))
     cats = rng.sample(CATEGORIES, rng.randint(1, 2))
     lang = LANGS[(index + rng.randint(0, len(LANGS) - 1)) % len(LANGS)]
     links = [rng.choice(pages) for _ in range(rng.randint(2, 3))]
@@ -228,7 +255,14 @@ noClasses = false
 """
 
 
-def generate(out_dir, n_pages, seed):
+TAG_POOL = TAGS
+
+
+def generate(out_dir, n_pages, seed, hugo_only=False, code_blocks=0, tag_pool=200):
+    global TAG_POOL
+    if tag_pool != len(TAGS):
+        TAG_POOL = [f"{TAGS[i % len(TAGS)]}-{i // len(TAGS)}" if i >= len(TAGS) else TAGS[i]
+                    for i in range(tag_pool)]
     rng = random.Random(seed)
     n_sections = max(1, round(n_pages / 100))
     content = os.path.join(out_dir, "content")
@@ -253,9 +287,13 @@ def generate(out_dir, n_pages, seed):
         )
     for section, index in pages:
         path = os.path.join(content, f"section-{section:03d}", f"page-{index:05d}.md")
-        write(path, page_text(rng, index, section, pages))
+        text = page_text(rng, index, section, pages)
+        if code_blocks:
+            text += "\n" + extra_blocks(seed, index, code_blocks)
+        write(path, text)
 
-    write(os.path.join(out_dir, "teambook.yaml"), TEAMBOOK_YAML)
+    if not hugo_only:
+        write(os.path.join(out_dir, "teambook.yaml"), TEAMBOOK_YAML)
     write(os.path.join(out_dir, "hugo.toml"), HUGO_TOML)
     return n_sections
 
@@ -265,11 +303,19 @@ def main(argv=None):
     ap.add_argument("out_dir")
     ap.add_argument("--pages", type=int, required=True)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--hugo-only", action="store_true",
+                    help="write no teambook.yaml, so teambook reads hugo.toml")
+    ap.add_argument("--code-blocks", type=int, default=0,
+                    help="extra fenced code blocks per page")
+    ap.add_argument("--tag-pool", type=int, default=200, help="number of distinct tags")
     args = ap.parse_args(argv)
     if args.pages < 1:
         ap.error("--pages must be at least 1")
     os.makedirs(args.out_dir, exist_ok=True)
-    n_sections = generate(args.out_dir, args.pages, args.seed)
+    if args.tag_pool < 5:
+        ap.error("--tag-pool must be at least 5")
+    n_sections = generate(args.out_dir, args.pages, args.seed, args.hugo_only,
+                          args.code_blocks, args.tag_pool)
     print(f"{args.out_dir}: {args.pages} pages in {n_sections} sections (seed {args.seed})",
           file=sys.stderr)
 

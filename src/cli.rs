@@ -29,6 +29,9 @@ pub enum Command {
         /// Write into a folder that is not empty (existing files are never overwritten).
         #[arg(long)]
         force: bool,
+        /// Write teambook.yaml for the Hugo site in this folder, from its Hugo config.
+        #[arg(long, value_name = "DIR", conflicts_with = "dir")]
+        from_hugo: Option<PathBuf>,
     },
     /// Build the site into the output folder (default: public/).
     Build(BuildArgs),

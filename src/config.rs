@@ -57,6 +57,13 @@ pub struct Config {
     /// Entries per Atom feed.
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
+    /// URL patterns by top-level section (or taxonomy), as Hugo's `permalinks`:
+    /// `posts: /:year/:month/:slug/`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub permalinks: BTreeMap<String, String>,
+    /// Also write RSS feeds where Hugo puts them (`index.xml` of home, sections and terms).
+    #[serde(default)]
+    pub rss: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -154,6 +161,8 @@ const KNOWN_KEYS: &[&str] = &[
     "output_dir",
     "cname",
     "feed_limit",
+    "permalinks",
+    "rss",
 ];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "unsafe_html"];
 const HIGHLIGHT_KEYS: &[&str] = &["theme", "dark_theme"];

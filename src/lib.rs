@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod hugo;
 pub mod init;
 pub mod load;
 pub mod model;
@@ -68,6 +69,8 @@ pub struct BuildReport {
     pub files: usize,
     pub skipped: Vec<model::Skipped>,
     pub warnings: Vec<Error>,
+    /// What the site asks for that teambook does not honour (Hugo keys, `layouts/`).
+    pub notes: Vec<String>,
     pub output_dir: Option<PathBuf>,
     pub elapsed: Duration,
 }
@@ -110,7 +113,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut timings = Timings::new(started);
 
     // 1. Load.
-    let mut config = load::load_config(root)?;
+    let (mut config, notes) = load::site_config(root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
@@ -129,6 +132,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     timings.mark("model");
     // 4. Render bodies (shortcodes, Markdown, highlighting), then check links.
     let mut engine = render::engine::Engine::new(&sources.templates, &site.base_path)?;
+    engine.register_site(&site);
     set_globals(&mut engine, &site, &sources);
     let hl = parse::highlight::Highlighter::global();
     let cache = render::cache::BodyCache::open(root, &site, &sources);
@@ -196,6 +200,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files,
         skipped: site.skipped.clone(),
         warnings,
+        notes,
         output_dir: if opts.check_only { None } else { output_dir },
         elapsed: started.elapsed(),
     })

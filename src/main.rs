@@ -13,7 +13,27 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = use_color();
     match cli.command {
-        Command::Init { dir, force } => {
+        Command::Init {
+            dir,
+            force: _,
+            from_hugo: Some(hugo_dir),
+        } => {
+            let _ = dir;
+            match teambook::hugo::init_from_hugo(&hugo_dir) {
+                Ok(path) => {
+                    if !cli.quiet {
+                        println!(
+                            "Wrote {} from the Hugo config. Next: teambook build --root {}",
+                            path.display(),
+                            hugo_dir.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(errors) => fail(&errors, color),
+            }
+        }
+        Command::Init { dir, force, .. } => {
             let dir = dir.unwrap_or_else(|| cli.root.clone());
             match teambook::init::init(&dir, force) {
                 Ok(written) => {
@@ -54,6 +74,9 @@ fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool)
                 eprint!("{}", w.report(Severity::Warning, color));
             }
             if !quiet {
+                for n in &report.notes {
+                    eprintln!("note: {n}");
+                }
                 for s in &report.skipped {
                     eprintln!("note: left out {}: {}", s.path.display(), s.reason);
                 }

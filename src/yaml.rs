@@ -33,6 +33,11 @@ pub fn from_str_multiple<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, Yaml
     serde_saphyr::from_multiple_with_options(text, options()).map_err(convert)
 }
 
+/// Writes a value as YAML (for generated config files).
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    serde_saphyr::to_string(value).unwrap_or_default()
+}
+
 fn convert(e: serde_saphyr::Error) -> YamlError {
     let (line, col) = e
         .location()

@@ -72,6 +72,18 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Error>> {
     }
 }
 
+/// The site's config and notes about what it cannot honour: `teambook.yaml`, else a Hugo
+/// config (`hugo.toml`, `config.toml`, …), else all defaults.
+pub fn site_config(root: &Path) -> Result<(Config, Vec<String>), Vec<Error>> {
+    if root.join(CONFIG_FILE).is_file() {
+        return load_config(root).map(|c| (c, Vec::new()));
+    }
+    match crate::hugo::load(root)? {
+        Some(h) => Ok((h.config, h.notes)),
+        None => Ok((Config::default(), Vec::new())),
+    }
+}
+
 /// Reads the whole site. All problems are collected before returning.
 pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
     let mut errors = Vec::new();

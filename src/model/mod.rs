@@ -352,14 +352,45 @@ pub fn assemble(
                     continue;
                 }
             },
-            None => {
-                let slug = meta
-                    .slug
-                    .as_deref()
-                    .map(urlize)
-                    .unwrap_or_else(|| urlize(&stem));
-                format!("{}{}/", sections[section].url, slug)
-            }
+            None => match permalink_pattern(&config, &dir) {
+                Some(pattern) => {
+                    let names: Vec<String> = dir
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect();
+                    let fields = crate::hugo::PermalinkFields {
+                        date: meta.date.as_ref().map(|d| &d.instant),
+                        sections: &names,
+                        title: &title,
+                        slug: meta.slug.as_deref(),
+                        filename: &stem,
+                    };
+                    let expanded = crate::hugo::expand_permalink(pattern, &fields);
+                    match normalize_site_path(&expanded) {
+                        Ok(u) => u,
+                        Err(problem) => {
+                            errors.push(url_problem(
+                                &f.file.path,
+                                &f.file.text,
+                                1,
+                                1,
+                                "permalinks",
+                                &expanded,
+                                problem,
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                None => {
+                    let slug = meta
+                        .slug
+                        .as_deref()
+                        .map(urlize)
+                        .unwrap_or_else(|| urlize(&stem));
+                    format!("{}{}/", sections[section].url, slug)
+                }
+            },
         };
         let bundle = bundle.map(|b| Path::new("content").join(b));
         pages.push(Page {
@@ -484,6 +515,26 @@ pub fn assemble(
     })
 }
 
+/// The `permalinks` pattern for pages under `dir`, keyed by its top-level section.
+fn permalink_pattern<'c>(config: &'c Config, dir: &Path) -> Option<&'c str> {
+    if config.permalinks.is_empty() {
+        return None;
+    }
+    let top = dir.components().next()?.as_os_str().to_string_lossy();
+    if config
+        .taxonomies
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(&top))
+    {
+        return None;
+    }
+    config
+        .permalinks
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(&top))
+        .map(|(_, v)| v.as_str())
+}
+
 fn split_of(f: &Parsed) -> frontmatter::Split<'_> {
     frontmatter::Split {
         format: f.format,
@@ -586,6 +637,11 @@ fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
         .iter()
         .map(|name| {
             let tax_url = format!("/{}/", urlize(name));
+            let term_pattern = config
+                .permalinks
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str());
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for (i, p) in pages.iter().enumerate() {
                 for t in p.meta.taxonomies.get(name).into_iter().flatten() {
@@ -595,7 +651,10 @@ fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
                     }
                     let term = terms.entry(slug.clone()).or_insert_with(|| Term {
                         name: t.clone(),
-                        url: format!("{tax_url}{slug}/"),
+                        url: match term_pattern {
+                            Some(p) => term_url(p, name, t, &slug),
+                            None => format!("{tax_url}{slug}/"),
+                        },
                         slug,
                         pages: Vec::new(),
                     });
@@ -616,6 +675,20 @@ fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
             }
         })
         .collect()
+}
+
+/// A term's URL from a `permalinks` pattern (`tags: /topic/:slug/`).
+fn term_url(pattern: &str, taxonomy: &str, name: &str, slug: &str) -> String {
+    let sections = vec![taxonomy.to_string()];
+    let fields = crate::hugo::PermalinkFields {
+        date: None,
+        sections: &sections,
+        title: name,
+        slug: Some(slug),
+        filename: slug,
+    };
+    normalize_site_path(&crate::hugo::expand_permalink(pattern, &fields))
+        .unwrap_or_else(|_| format!("/{}/{slug}/", urlize(taxonomy)))
 }
 
 /// A date's day for display, if any.

@@ -14,6 +14,12 @@ pub fn urlize(s: &str) -> String {
     out
 }
 
+/// A content path made a URL path as Hugo makes it: each segment urlized, `/` kept.
+pub fn urlize_path(p: &str) -> String {
+    let segs: Vec<String> = p.split('/').filter(|s| !s.is_empty()).map(urlize).collect();
+    format!("/{}", segs.join("/"))
+}
+
 /// A slug for ids and terms: lowercase ASCII letters and digits joined by single `-`.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -100,6 +106,7 @@ mod tests {
         assert_eq!(urlize("Scrum Master"), "scrum-master");
         assert_eq!(urlize("CI/CD"), "ci-cd");
         assert_eq!(urlize("Kubernetes 1.30"), "kubernetes-1.30");
+        assert_eq!(urlize_path("/Posts/My Notes"), "/posts/my-notes");
     }
 
     #[test]

@@ -161,7 +161,7 @@ impl Date {
         } else if let Ok(z) = s.parse::<jiff::ZonedDateTime>() {
             z.timestamp()
         } else {
-            return None;
+            go_layouts(s)?
         };
         let day = s
             .get(..10)
@@ -174,6 +174,62 @@ impl Date {
     pub fn rfc3339(&self) -> String {
         self.instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
+}
+
+/// The other layouts Hugo's date parser accepts: RFC 1123/822/850, `-0700` offsets, Go's
+/// `time.String()` form, `02 Jan 2006`. A time without an offset is taken as UTC.
+fn go_layouts(s: &str) -> Option<jiff::Timestamp> {
+    use jiff::fmt::strtime;
+    // Zone names carry no offset we can trust, except these.
+    let mut owned = s.to_string();
+    // Go's `2006-01-02 15:04:05.999999999 -0700 MST`: drop the zone name after an offset.
+    if let Some((head, tail)) = owned.rsplit_once(' ') {
+        let offset_before = head
+            .rsplit(' ')
+            .next()
+            .is_some_and(|t| t.starts_with(['+', '-']));
+        if offset_before && tail.chars().all(|c| c.is_ascii_uppercase()) {
+            owned = head.to_string();
+        }
+    }
+    for name in [" GMT", " UTC", " Z"] {
+        if let Some(rest) = owned.strip_suffix(name) {
+            owned = format!("{rest} +0000");
+        }
+    }
+    let s = owned.as_str();
+    const WITH_OFFSET: &[&str] = &[
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%d %H:%M:%S %:z",
+        "%Y-%m-%d %H:%M:%S%:z",
+        "%Y-%m-%d %H:%M:%S%.f %z",
+        "%a, %d %b %Y %H:%M:%S %z",
+        "%d %b %y %H:%M %z",
+        "%A, %d-%b-%y %H:%M:%S %z",
+        "%a %b %d %H:%M:%S %z %Y",
+    ];
+    for f in WITH_OFFSET {
+        if let Ok(ts) = strtime::parse(f, s).and_then(|t| t.to_timestamp()) {
+            return Some(ts);
+        }
+    }
+    const CIVIL: &[&str] = &["%a %b %e %H:%M:%S %Y", "%Y-%m-%d %H:%M:%S%.f"];
+    for f in CIVIL {
+        if let Ok(dt) = strtime::parse(f, s).and_then(|t| t.to_datetime()) {
+            return dt
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .ok()
+                .map(|z| z.timestamp());
+        }
+    }
+    let d = strtime::parse("%d %b %Y", s)
+        .and_then(|t| t.to_date())
+        .ok()?;
+    d.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 /// The Hugo keys teambook honours, typed; everything else stays in `params`.
@@ -445,6 +501,23 @@ mod tests {
             assert_eq!(d.day, "2026-03-01", "{s}");
         }
         assert!(Date::parse("March 1st").is_none());
+        // Every other layout Hugo accepts.
+        for (s, utc) in [
+            ("2026-03-01T10:00:00+0200", "2026-03-01T08:00:00Z"),
+            ("2026-03-01 10:00:00 +0200", "2026-03-01T08:00:00Z"),
+            ("2026-03-01 10:00:00 +02:00", "2026-03-01T08:00:00Z"),
+            ("2026-03-01 10:00:00+02:00", "2026-03-01T08:00:00Z"),
+            ("2026-03-01 10:00:00.5 +0000 UTC", "2026-03-01T10:00:00Z"),
+            ("Sun, 01 Mar 2026 10:00:00 +0100", "2026-03-01T09:00:00Z"),
+            ("Sun, 01 Mar 2026 10:00:00 GMT", "2026-03-01T10:00:00Z"),
+            ("01 Mar 26 10:00 +0000", "2026-03-01T10:00:00Z"),
+            ("Sun Mar  1 10:00:00 2026", "2026-03-01T10:00:00Z"),
+            ("01 Mar 2026", "2026-03-01T00:00:00Z"),
+            ("2026-03-01T10:00:00.250Z", "2026-03-01T10:00:00Z"),
+        ] {
+            let d = Date::parse(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(d.rfc3339(), utc, "{s}");
+        }
     }
 
     #[test]

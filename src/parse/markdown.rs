@@ -639,7 +639,7 @@ fn fence_language(info: &str) -> Option<&str> {
 
 /// A whole code block: highlighted when the language is known, else escaped text with every
 /// character kept.
-fn code_block_html(lang: Option<&str>, code: &str, hl: &Highlighter) -> String {
+pub fn code_block_html(lang: Option<&str>, code: &str, hl: &Highlighter) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
     html.push_str("<pre class=\"code\"");
     if let Some(lang) = lang {

@@ -45,13 +45,17 @@ impl BodyCache {
         }
     }
 
-    /// The key of one body: its file, text, URL and title.
+    /// The key of one body: its file, text, URL, title and front-matter params.
     pub fn key(body: &Body) -> u64 {
         let mut h = DefaultHasher::new();
         body.path.hash(&mut h);
         body.text.hash(&mut h);
         body.url.hash(&mut h);
         body.title.hash(&mut h);
+        // Cascaded front matter reaches shortcodes (`param`) without changing the file.
+        serde_json::to_string(body.params)
+            .unwrap_or_default()
+            .hash(&mut h);
         h.finish()
     }
 

@@ -42,12 +42,18 @@ pub struct Body<'a> {
     pub body_line: usize,
     pub title: &'a str,
     pub url: &'a str,
+    /// Front matter keys kept for templates (`page.params`).
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
 struct ShortcodePage<'a> {
     title: &'a str,
     url: String,
+    /// Source file, e.g. `content/posts/first.md`, for `ref`/`relref`.
+    source_path: String,
+    /// Site params overlaid by the page's, keys lowercased as Hugo's `.Param` sees them.
+    params: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Expands shortcodes, renders Markdown and rewrites links to source files.
@@ -61,6 +67,17 @@ pub fn render_body(
     let page_ctx = ShortcodePage {
         title: body.title,
         url: with_base(&site.base_path, body.url),
+        source_path: crate::load::slash_path(body.path),
+        params: if shortcodes::has_shortcodes(src) {
+            site.config
+                .params
+                .iter()
+                .chain(body.params.iter())
+                .map(|(k, v)| (k.to_lowercase(), v.clone()))
+                .collect()
+        } else {
+            serde_json::Map::new()
+        },
     };
     let mut render_call = |call: &shortcodes::Call| -> Result<String, String> {
         let name = format!("shortcodes/{}.html", call.name);
@@ -79,8 +96,18 @@ pub fn render_body(
         ctx.insert("args", &args);
         ctx.insert("pos", &call.positional);
         ctx.insert("body", &call.body);
+        ctx.insert("markdown", &call.markdown);
         ctx.insert("page", &page_ctx);
-        engine.render(&name, &ctx).map_err(|e| e.to_string())
+        // A template file's final newline is not part of an inline shortcode's output.
+        engine
+            .render(&name, &ctx)
+            .map_err(|e| e.to_string())
+            .map(|mut out| {
+                while out.ends_with('\n') {
+                    out.pop();
+                }
+                out
+            })
     };
     let expanded = shortcodes::expand(src, &mut render_call).map_err(|errs| {
         errs.into_iter()

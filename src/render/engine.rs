@@ -16,6 +16,8 @@ use crate::model::url::{slugify, with_base};
 pub struct Engine {
     pub tera: Tera,
     sources: HashMap<String, (PathBuf, String)>,
+    /// Filled by [`Engine::register_site`] once the site is assembled; read by `ref`/`relref`.
+    refs: Arc<std::sync::OnceLock<RefTargets>>,
 }
 
 impl Engine {
@@ -32,9 +34,12 @@ impl Engine {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         register(&mut tera, base_path);
+        let refs: Arc<std::sync::OnceLock<RefTargets>> = Arc::default();
+        register_refs(&mut tera, &refs);
         let mut engine = Engine {
             tera: Tera::new(),
             sources,
+            refs,
         };
         if let Err(e) =
             tera.add_raw_templates(chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
@@ -139,6 +144,19 @@ fn register(tera: &mut Tera, base_path: &str) {
         },
     );
     tera.register_filter(
+        "highlight",
+        |code: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let lang: Option<String> = kwargs.get("lang")?;
+            let lang = lang.filter(|l| !l.is_empty());
+            let html = crate::parse::markdown::code_block_html(
+                lang.as_deref(),
+                &trim_code(code),
+                crate::parse::highlight::Highlighter::global(),
+            );
+            Ok(Value::safe_string(&html))
+        },
+    );
+    tera.register_filter(
         "markdown",
         |s: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let inline: bool = kwargs.get("inline")?.unwrap_or(false);
@@ -154,6 +172,147 @@ fn register(tera: &mut Tera, base_path: &str) {
             Ok(Value::safe_string(&html))
         },
     );
+}
+
+/// The code of a `highlight` shortcode without its leading blank lines and trailing space,
+/// ending in one newline as a fenced block does.
+fn trim_code(code: &str) -> String {
+    let start = code
+        .char_indices()
+        .take_while(|(_, c)| c.is_whitespace())
+        .filter(|(_, c)| *c == '\n')
+        .last()
+        .map_or(0, |(i, _)| i + 1);
+    let mut out = code[start..].trim_end().to_string();
+    out.push('\n');
+    out
+}
+
+impl Engine {
+    /// Gives `ref(path=, from=)` (absolute URL) and `relref(path=, from=)` (root-relative)
+    /// the assembled site's content files, so they resolve a content path as Hugo does.
+    pub fn register_site(&self, site: &crate::model::Site) {
+        let _ = self.refs.set(RefTargets {
+            by_source: site.by_source.clone(),
+            base_path: site.base_path.clone(),
+            base_url: site.config.base_url_slash(),
+        });
+    }
+}
+
+fn register_refs(tera: &mut Tera, refs: &Arc<std::sync::OnceLock<RefTargets>>) {
+    for (name, absolute) in [("ref", true), ("relref", false)] {
+        let refs = Arc::clone(refs);
+        tera.register_function(
+            name,
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kwargs.must_get("path")?;
+                let from: String = kwargs.get("from")?.unwrap_or_default();
+                let targets = refs.get().ok_or_else(|| {
+                    tera::Error::message("ref/relref: the site is not assembled yet")
+                })?;
+                targets
+                    .resolve(&path, &from, absolute)
+                    .map_err(tera::Error::message)
+            },
+        );
+    }
+}
+
+/// Content files and their site paths, for `ref` and `relref`.
+struct RefTargets {
+    by_source: HashMap<PathBuf, String>,
+    base_path: String,
+    base_url: String,
+}
+
+impl RefTargets {
+    /// `path` may be relative to the page's folder (`from`, a source path), rooted at
+    /// `content/` (`/posts/a.md`), without `.md`, a bundle or section folder, or a bare file
+    /// name found once in the site; `#anchor` is kept.
+    fn resolve(&self, path: &str, from: &str, absolute: bool) -> Result<String, String> {
+        let (file, fragment) = match path.split_once('#') {
+            Some((f, frag)) => (f, Some(frag)),
+            None => (path, None),
+        };
+        let site_path = if file.is_empty() {
+            self.by_source.get(Path::new(from)).cloned()
+        } else {
+            self.find(file, from)
+        };
+        let Some(site_path) = site_path else {
+            return Err(format!(
+                "ref/relref: no page is built from `{path}` (a content file such as `posts/first.md`)"
+            ));
+        };
+        let mut out = if absolute {
+            format!("{}{}", self.base_url.trim_end_matches('/'), site_path)
+        } else {
+            with_base(&self.base_path, &site_path)
+        };
+        if let Some(f) = fragment {
+            out.push('#');
+            out.push_str(f);
+        }
+        Ok(out)
+    }
+
+    fn find(&self, file: &str, from: &str) -> Option<String> {
+        let from_dir = Path::new(from).parent().unwrap_or(Path::new("content"));
+        let bases: Vec<PathBuf> = match file.strip_prefix('/') {
+            Some(abs) => vec![Path::new("content").join(abs)],
+            None => vec![from_dir.join(file), Path::new("content").join(file)],
+        };
+        for base in &bases {
+            let Some(base) = normalize(base) else {
+                continue;
+            };
+            let s = base.to_string_lossy();
+            let trimmed = s.trim_end_matches('/');
+            for candidate in [
+                trimmed.to_string(),
+                format!("{trimmed}.md"),
+                format!("{trimmed}/index.md"),
+                format!("{trimmed}/_index.md"),
+            ] {
+                if let Some(u) = self.by_source.get(Path::new(&candidate)) {
+                    return Some(u.clone());
+                }
+            }
+        }
+        // A bare name: the one content file of that name anywhere in the site.
+        if !file.contains('/') {
+            let want = file.trim_end_matches(".md");
+            let mut found = self.by_source.iter().filter(|(p, _)| {
+                p.file_stem().is_some_and(|s| s == want)
+                    || (p.file_stem().is_some_and(|s| s == "index")
+                        && p.parent()
+                            .and_then(Path::file_name)
+                            .is_some_and(|d| d == want))
+            });
+            if let (Some((_, u)), None) = (found.next(), found.next()) {
+                return Some(u.clone());
+            }
+        }
+        None
+    }
+}
+
+fn normalize(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            std::path::Component::Normal(n) => out.push(n),
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// A site path made root-relative under the base path; full URLs pass through.
@@ -224,6 +383,66 @@ mod tests {
             e.render("a.html", &tera::Context::new()).unwrap(),
             "scrum-master 01 March 2026 <em>x</em> a%20b"
         );
+    }
+
+    #[test]
+    fn highlight_filter_trims_and_highlights() {
+        let e = Engine::new(
+            &[tpl(
+                "a.html",
+                "{{ code | highlight(lang='yaml') }}|{{ code | highlight }}",
+            )],
+            "/",
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("code", "\n\nkey: {{ .Values.x }}\n  ");
+        let out = e.render("a.html", &ctx).unwrap();
+        let (yaml, plain) = out.split_once('|').unwrap();
+        assert!(
+            yaml.starts_with("<pre class=\"code\" data-lang=\"yaml\">"),
+            "{yaml}"
+        );
+        assert!(yaml.contains("hl-"), "{yaml}");
+        assert_eq!(
+            plain,
+            "<pre class=\"code\"><code>key: {{ .Values.x }}\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn refs_resolve_like_hugo() {
+        let t = RefTargets {
+            by_source: [
+                ("content/posts/first.md", "/posts/first/"),
+                ("content/posts/_index.md", "/posts/"),
+                ("content/guides/setup/index.md", "/guides/setup/"),
+            ]
+            .into_iter()
+            .map(|(a, b)| (PathBuf::from(a), b.to_string()))
+            .collect(),
+            base_path: "/blog/".into(),
+            base_url: "https://x.org/blog/".into(),
+        };
+        let from = "content/posts/second.md";
+        assert_eq!(
+            t.resolve("first.md", from, false).unwrap(),
+            "/blog/posts/first/"
+        );
+        assert_eq!(
+            t.resolve("/posts/first", from, false).unwrap(),
+            "/blog/posts/first/"
+        );
+        assert_eq!(t.resolve("posts", from, false).unwrap(), "/blog/posts/");
+        assert_eq!(
+            t.resolve("setup#step-2", from, true).unwrap(),
+            "https://x.org/blog/guides/setup/#step-2"
+        );
+        assert_eq!(
+            t.resolve("../guides/setup/index.md", from, false).unwrap(),
+            "/blog/guides/setup/"
+        );
+        assert!(t.resolve("missing.md", from, false).is_err());
     }
 
     #[test]

@@ -54,19 +54,31 @@ pub fn write_extras(
             ));
         }
     }
+    if site.config.rss {
+        files.extend(rss_feeds(site, views));
+    }
     for (alias, target) in aliases(site) {
         files.push((output_file(&alias), redirect(views, &target).into_bytes()));
     }
-    for (s, sec) in site.sections.iter().enumerate() {
-        let _ = s;
-        if sec.pages.len() > sec.meta.paginate.unwrap_or(site.config.paginate)
-            && site.config.paginate > 0
-        {
-            files.push((
-                output_file(&format!("{}page/1/", sec.url)),
-                redirect(views, &pager_path(&sec.url, 1)).into_bytes(),
-            ));
+    // As Hugo does, pager 1 of every paginated list also answers at `page/1/`.
+    let mut lists: Vec<&str> = Vec::new();
+    for sec in &site.sections {
+        if sec.meta.paginate.unwrap_or(site.config.paginate) > 0 {
+            lists.push(&sec.url);
         }
+    }
+    if site.config.paginate > 0 {
+        lists.extend(
+            site.taxonomies
+                .iter()
+                .flat_map(|t| t.terms.iter().map(|term| term.url.as_str())),
+        );
+    }
+    for url in lists {
+        files.push((
+            output_file(&format!("{url}page/1/")),
+            redirect(views, &pager_path(url, 1)).into_bytes(),
+        ));
     }
     let css = highlight::stylesheet(
         &site.config.highlight.theme,
@@ -186,6 +198,123 @@ fn sitemap(site: &Site, views: &Views) -> String {
         }
     }
     out.push_str("</urlset>\n");
+    out
+}
+
+/// RSS 2.0 feeds where Hugo writes them: `index.xml` of the home page, of every section, of
+/// every taxonomy and of every term.
+fn rss_feeds(site: &Site, views: &Views) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut feed = |title: String, path: &str, pages: Vec<usize>| {
+        out.push((
+            format!("{}index.xml", path.trim_start_matches('/')),
+            rss(site, views, &title, path, pages).into_bytes(),
+        ));
+    };
+    feed(
+        site.config.title.clone(),
+        "/",
+        (0..site.pages.len()).collect(),
+    );
+    for (s, sec) in site.sections.iter().enumerate().skip(1) {
+        feed(
+            format!("{} on {}", sec.title, site.config.title),
+            &sec.url,
+            pages_below(site, s),
+        );
+    }
+    for t in &site.taxonomies {
+        feed(
+            format!(
+                "{} on {}",
+                crate::model::title_from_name(&t.name),
+                site.config.title
+            ),
+            &t.url,
+            Vec::new(),
+        );
+        for term in &t.terms {
+            feed(
+                format!("{} on {}", term.name, site.config.title),
+                &term.url,
+                term.pages.clone(),
+            );
+        }
+    }
+    out
+}
+
+/// Pages of section `s` and of every section below it.
+fn pages_below(site: &Site, s: usize) -> Vec<usize> {
+    (0..site.pages.len())
+        .filter(|&i| {
+            let mut cur = Some(site.pages[i].section);
+            while let Some(c) = cur {
+                if c == s {
+                    return true;
+                }
+                cur = site.sections[c].parent;
+            }
+            false
+        })
+        .collect()
+}
+
+/// One RSS 2.0 feed: the newest pages first, `feed_limit` of them.
+fn rss(site: &Site, views: &Views, title: &str, path: &str, mut pages: Vec<usize>) -> String {
+    pages.sort_by(|&a, &b| {
+        site.pages[b]
+            .meta
+            .date
+            .cmp(&site.pages[a].meta.date)
+            .then_with(|| site.pages[a].title.cmp(&site.pages[b].title))
+    });
+    pages.truncate(site.config.feed_limit);
+    let rfc2822 = |d: &crate::parse::frontmatter::Date| {
+        d.instant
+            .strftime("%a, %d %b %Y %H:%M:%S +0000")
+            .to_string()
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n  <channel>\n    <title>{title}</title>\n    <link>{link}</link>\n    <description>Recent content on {title}</description>\n    <generator>teambook</generator>\n    <language>{lang}</language>\n",
+        title = xml_escape(title),
+        link = xml_escape(&views.permalink(path)),
+        lang = xml_escape(&site.config.language),
+    );
+    if let Some(d) = pages
+        .first()
+        .and_then(|&i| site.pages[i].meta.date.as_ref())
+    {
+        let _ = writeln!(out, "    <lastBuildDate>{}</lastBuildDate>", rfc2822(d));
+    }
+    let _ = writeln!(
+        out,
+        "    <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
+        xml_escape(&views.permalink(&format!("{path}index.xml")))
+    );
+    for i in pages {
+        let p = &site.pages[i];
+        let link = xml_escape(&views.permalink(&p.url));
+        let _ = write!(
+            out,
+            "    <item>\n      <title>{}</title>\n      <link>{link}</link>\n      <guid>{link}</guid>\n",
+            xml_escape(&p.title)
+        );
+        if let Some(d) = &p.meta.date {
+            let _ = writeln!(out, "      <pubDate>{}</pubDate>", rfc2822(d));
+        }
+        if let Some(summary) = views.summary_of(i) {
+            let _ = writeln!(
+                out,
+                "      <description>{}</description>",
+                xml_escape(&summary)
+            );
+        }
+        out.push_str("    </item>\n");
+    }
+    out.push_str("  </channel>\n</rss>\n");
     out
 }
 

@@ -43,6 +43,7 @@ pub fn render_bodies(
             body_line: p.body_line,
             title: &p.title,
             url: &p.url,
+            params: &p.meta.params,
         })
     });
     let section_bodies = site.sections.iter().map(|s| {
@@ -53,6 +54,7 @@ pub fn render_bodies(
             body_line: s.body_line,
             title: &s.title,
             url: &s.url,
+            params: &s.meta.params,
         })
     });
     let bodies: Vec<Option<Body>> = page_bodies.chain(section_bodies).collect();
