@@ -1,4 +1,4 @@
-//! The command line: clap types for `init`, `build`, `check`.
+//! The command line: clap types for `init`, `build`, `check`, `serve`.
 
 use std::path::PathBuf;
 
@@ -37,6 +37,27 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the site, links and anchors included, without writing anything.
     Check(BuildArgs),
+    /// Build into memory, serve on 127.0.0.1:1111, rebuild on every save and live-reload.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on; anything but loopback exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include pages dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

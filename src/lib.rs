@@ -7,6 +7,7 @@
 //! 3. `model` — sections, pages, URLs, cascade, drafts/future/expired, order, taxonomies.
 //! 4. `render` — the template engine renders bodies, then every page, list, feed and sitemap.
 //! 5. `write` — files go to a staging folder that replaces the output only if all succeeded.
+//! 6. `serve` — the same pipeline into memory, served with live reload, rerun on every save.
 //!
 //! Only `load` and `write` touch the filesystem.
 
@@ -20,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod write;
 pub mod yaml;
 
@@ -108,6 +110,19 @@ struct Assets {
 
 /// Builds the site at `opts.root`: the whole pipeline, top to bottom.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    build_to(opts, false).map(|(report, _)| report)
+}
+
+/// Builds the site into memory (for `serve`): nothing is written to disk. Returns the files
+/// keyed by their `/`-separated path inside the output.
+pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, OutputFiles), BuildFailure> {
+    build_to(opts, true)
+}
+
+/// Output files by `/`-separated path, as [`build_in_memory`] returns them.
+pub type OutputFiles = std::collections::HashMap<String, Vec<u8>>;
+
+fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFiles), BuildFailure> {
     let started = Instant::now();
     let root = opts.root.as_path();
     let mut timings = Timings::new(started);
@@ -117,7 +132,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
-    let output_dir = output_dir(root, &config, opts)?;
+    let output_dir = if memory {
+        None
+    } else {
+        output_dir(root, &config, opts)?
+    };
     let sources = load::load(root, config.clone())?;
 
     timings.mark("load");
@@ -134,6 +153,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut engine = render::engine::Engine::new(&sources.templates, &site.base_path)?;
     engine.register_site(&site);
     set_globals(&mut engine, &site, &sources);
+    engine.tera.global_context().insert("serve", &memory);
     let hl = parse::highlight::Highlighter::global();
     let cache = render::cache::BodyCache::open(root, &site, &sources);
     let (page_bodies, section_bodies, body_keys) =
@@ -162,6 +182,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     timings.mark("bodies");
     // 5. Write to a staging folder; swap it in only when everything succeeded.
     let sink = match (&output_dir, opts.check_only) {
+        _ if memory && !opts.check_only => write::Sink::Memory(Default::default()),
         (Some(dir), false) => write::Sink::stage(dir).map_err(|e| BuildFailure {
             errors: vec![e],
             warnings: std::mem::take(&mut warnings),
@@ -176,12 +197,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     timings.mark("render+write");
-    if let Err(e) = sink.commit() {
+    let outputs = if memory {
+        sink.into_files()
+    } else if let Err(e) = sink.commit() {
         return Err(BuildFailure {
             errors: vec![e],
             warnings,
         });
-    }
+    } else {
+        OutputFiles::new()
+    };
 
     timings.mark("commit");
     cache.save(
@@ -193,7 +218,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     );
     timings.mark("cache");
     timings.print();
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
@@ -203,7 +228,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         notes,
         output_dir: if opts.check_only { None } else { output_dir },
         elapsed: started.elapsed(),
-    })
+    };
+    Ok((report, outputs))
 }
 
 fn set_globals(engine: &mut render::engine::Engine, site: &model::Site, sources: &load::Sources) {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use teambook::cli::{BuildArgs, Cli, Command};
+use teambook::cli::{BuildArgs, Cli, Command, ServeArgs};
 use teambook::error::{Severity, use_color};
 use teambook::{BuildOptions, Error};
 
@@ -52,6 +52,28 @@ fn main() -> ExitCode {
         }
         Command::Build(args) => run(&cli.root, cli.quiet, args, false, color),
         Command::Check(args) => run(&cli.root, cli.quiet, args, true, color),
+        Command::Serve(args) => serve(&cli.root, cli.quiet, args, color),
+    }
+}
+
+fn serve(root: &Path, quiet: bool, args: ServeArgs, color: bool) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!("error: the site folder {} does not exist", root.display());
+        return ExitCode::from(2);
+    }
+    let opts = teambook::serve::ServeOptions {
+        root: root.to_path_buf(),
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+        future: args.future,
+        open: args.open,
+        quiet,
+        color,
+    };
+    match teambook::serve::serve(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => fail(&errors, color),
     }
 }
 

@@ -2,13 +2,17 @@
 //! folder, built beside the old one and swapped in only when the whole build succeeded, so a
 //! failed build leaves the previous output byte-for-byte unchanged.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::Error;
 
-/// Where rendered files go: a private folder beside the output, or nowhere (`check`).
+/// Where rendered files go: a private folder beside the output, memory (`serve`), or nowhere
+/// (`check`).
 pub enum Sink {
     Dir { staging: PathBuf, target: PathBuf },
+    Memory(Mutex<HashMap<String, Vec<u8>>>),
     Discard,
 }
 
@@ -51,6 +55,11 @@ impl Sink {
 
     /// Writes one file, `rel` being a `/`-separated path inside the output.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        if let Sink::Memory(files) = self {
+            let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+            files.insert(rel.to_string(), bytes.to_vec());
+            return Ok(());
+        }
         let Sink::Dir { staging, .. } = self else {
             return Ok(());
         };
@@ -63,6 +72,10 @@ impl Sink {
 
     /// Copies a file from disk into the output.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Error> {
+        if let Sink::Memory(_) = self {
+            let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+            return self.write(rel, &bytes);
+        }
         let Sink::Dir { staging, .. } = self else {
             return Ok(());
         };
@@ -94,6 +107,14 @@ impl Sink {
             std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
         }
         Ok(())
+    }
+
+    /// The files of a memory sink, keyed by their `/`-separated path; empty for the others.
+    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
+        match self {
+            Sink::Memory(files) => files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            _ => HashMap::new(),
+        }
     }
 
     /// Throws the staging folder away after a failed build.
@@ -135,6 +156,20 @@ mod tests {
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folder was not removed");
+    }
+
+    #[test]
+    fn a_memory_sink_keeps_files_and_touches_no_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("a.css");
+        std::fs::write(&src, "body{}").unwrap();
+        let sink = Sink::Memory(Mutex::default());
+        sink.write("a/index.html", b"one").unwrap();
+        sink.copy("s/a.css", &src).unwrap();
+        let files = sink.into_files();
+        assert_eq!(files["a/index.html"], b"one");
+        assert_eq!(files["s/a.css"], b"body{}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

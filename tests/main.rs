@@ -13,3 +13,5 @@ mod errors;
 mod examples;
 #[path = "it/hugo.rs"]
 mod hugo;
+#[path = "it/serve.rs"]
+mod serve;

@@ -1,0 +1,349 @@
+//! Stage 6: the dev server. In: the site root and [`ServeOptions`]. Out: the site built into
+//! memory (never into `public/`), served on loopback, rebuilt on every save, with open tabs
+//! told by server-sent events to reload, swap stylesheets, or show the error of a broken save.
+
+pub mod server;
+pub mod watcher;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock, mpsc};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use tokio::sync::{broadcast, watch};
+
+use crate::error::{Error, Severity};
+use crate::{BuildOptions, BuildReport, OutputFiles};
+use server::{AppState, Served, Signal};
+use watcher::Change;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// `0` picks a free port; the chosen one is printed.
+    pub port: u16,
+    pub drafts: bool,
+    pub future: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    pub quiet: bool,
+    pub color: bool,
+}
+
+/// More changed files than this and the reload signal says `*` instead of listing them.
+const MAX_LISTED: usize = 1000;
+
+/// Builds, serves and watches until Ctrl-C. Errors are those that stop `serve` from starting
+/// (port in use, unwatchable folder); a broken site is served with its error shown instead.
+pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
+    let listener = bind(opts.bind, opts.port)?;
+    let addr = listener.local_addr().map_err(|e| usage(e.to_string()))?;
+    let url = local_url(addr);
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes this preview, drafts included, reachable from other \
+             machines; use --bind 127.0.0.1 to keep it local",
+            opts.bind
+        );
+    }
+    let build_opts = BuildOptions {
+        base_url: Some(url.clone()),
+        drafts: opts.drafts,
+        future: opts.future,
+        ..BuildOptions::new(&opts.root)
+    };
+    let served = Arc::new(RwLock::new(Served::default()));
+    let (signals, _) = broadcast::channel(64);
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    // Watch before the first build, so a save during it is not missed.
+    let (tx, rx) = mpsc::channel::<BTreeSet<Change>>();
+    let mut watcher = watcher::watch(&opts.root, tx).map_err(|e| vec![e])?;
+    if let Some(report) = first_build(&build_opts, &served, opts) {
+        if !opts.quiet {
+            for s in &report.skipped {
+                eprintln!("note: left out {}: {}", s.path.display(), s.reason);
+            }
+        }
+    }
+    println!("Serving {url} (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    if opts.open {
+        open_browser(&url);
+    }
+
+    let rebuild_served = Arc::clone(&served);
+    let rebuild_signals = signals.clone();
+    let rebuild_opts = opts.clone();
+    std::thread::spawn(move || {
+        while let Ok(mut changes) = rx.recv() {
+            // Everything that arrived meanwhile goes into the same rebuild.
+            while let Ok(more) = rx.try_recv() {
+                changes.extend(more);
+            }
+            if let Err(e) = watcher.refresh() {
+                eprint!("{}", e.report(Severity::Warning, rebuild_opts.color));
+            }
+            for signal in rebuild_signals_of(&build_opts, &rebuild_served, &rebuild_opts, &changes)
+            {
+                let _ = rebuild_signals.send(signal);
+            }
+        }
+    });
+
+    let state = AppState {
+        served,
+        signals,
+        shutdown: shutdown_rx,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| usage(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| usage(e.to_string()))?;
+        let listener =
+            tokio::net::TcpListener::from_std(listener).map_err(|e| usage(e.to_string()))?;
+        axum::serve(listener, server::router(state))
+            .with_graceful_shutdown(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                let _ = shutdown_tx.send(true);
+            })
+            .await
+            .map_err(|e| usage(format!("server error: {e}")))
+    })?;
+    if !opts.quiet {
+        println!("Stopped.");
+    }
+    Ok(())
+}
+
+/// Rebuilds after `changes` and returns what open tabs must be told.
+fn rebuild_signals_of(
+    build_opts: &BuildOptions,
+    served: &RwLock<Served>,
+    opts: &ServeOptions,
+    changes: &BTreeSet<Change>,
+) -> Vec<Signal> {
+    let had_error = served.read().map(|s| s.error.is_some()).unwrap_or(false);
+    let started = Instant::now();
+    let Some(changed) = rebuild_outcome(build_opts, served, opts) else {
+        let report = served
+            .read()
+            .ok()
+            .and_then(|s| s.error.clone())
+            .unwrap_or_default();
+        return vec![Signal::Error(report)];
+    };
+    let mut signals = Vec::new();
+    if had_error {
+        signals.push(Signal::Clear);
+    }
+    if !opts.quiet {
+        let what: Vec<String> = changes
+            .iter()
+            .map(|c| format!("{c:?}").to_lowercase())
+            .collect();
+        println!(
+            "Rebuilt after a {} change in {} ms: {} file{} changed",
+            what.join("/"),
+            started.elapsed().as_millis(),
+            changed.len(),
+            if changed.len() == 1 { "" } else { "s" }
+        );
+    }
+    if changed.is_empty() {
+        // Nothing to reload (a fix that restored the last good build only clears the overlay).
+        return signals;
+    }
+    if changed.iter().all(|p| p.ends_with(".css")) {
+        signals.push(Signal::Css);
+    } else if changed.len() > MAX_LISTED {
+        signals.push(Signal::Reload(vec!["*".into()]));
+    } else {
+        signals.push(Signal::Reload(changed));
+    }
+    signals
+}
+
+/// Builds into memory; on success swaps the new files in and returns the paths that changed,
+/// on failure keeps the last good files, records the error and returns `None`.
+fn rebuild_outcome(
+    build_opts: &BuildOptions,
+    served: &RwLock<Served>,
+    opts: &ServeOptions,
+) -> Option<Vec<String>> {
+    match crate::build_in_memory(build_opts) {
+        Ok((report, files)) => {
+            print_warnings(&report, opts);
+            let mut served = served.write().unwrap_or_else(|e| e.into_inner());
+            let changed = swap_in(&mut served, files);
+            served.error = None;
+            Some(changed)
+        }
+        Err(failure) => {
+            for w in &failure.warnings {
+                eprint!("{}", w.report(Severity::Warning, opts.color));
+            }
+            for e in &failure.errors {
+                eprint!("{}", e.report(Severity::Error, opts.color));
+            }
+            eprintln!("Still serving the last good build; fix the error and save again.");
+            let report: String = failure
+                .errors
+                .iter()
+                .map(|e| e.report(Severity::Error, false))
+                .collect();
+            served.write().unwrap_or_else(|e| e.into_inner()).error = Some(report);
+            None
+        }
+    }
+}
+
+/// The first build: like a rebuild, with the summary line of `teambook build`.
+fn first_build(
+    build_opts: &BuildOptions,
+    served: &RwLock<Served>,
+    opts: &ServeOptions,
+) -> Option<BuildReport> {
+    match crate::build_in_memory(build_opts) {
+        Ok((report, files)) => {
+            print_warnings(&report, opts);
+            let mut s = served.write().unwrap_or_else(|e| e.into_inner());
+            swap_in(&mut s, files);
+            if !opts.quiet {
+                println!(
+                    "Built {} pages, {} sections, {} terms ({} files) in memory in {} ms",
+                    report.pages,
+                    report.sections,
+                    report.terms,
+                    report.files,
+                    report.elapsed.as_millis()
+                );
+            }
+            Some(report)
+        }
+        Err(_) => {
+            // Same reporting as any broken save; the site is served empty with the overlay.
+            rebuild_outcome(build_opts, served, opts);
+            None
+        }
+    }
+}
+
+fn print_warnings(report: &BuildReport, opts: &ServeOptions) {
+    for w in &report.warnings {
+        eprint!("{}", w.report(Severity::Warning, opts.color));
+    }
+}
+
+/// Replaces the served files with `files`; returns the paths added, changed or removed, sorted.
+/// Unchanged files keep their old buffers.
+fn swap_in(served: &mut Served, files: OutputFiles) -> Vec<String> {
+    let mut changed = Vec::new();
+    let mut old = std::mem::take(&mut served.files);
+    let mut new: HashMap<String, Bytes> = HashMap::with_capacity(files.len());
+    for (path, bytes) in files {
+        match old.remove(&path) {
+            Some(prev) if prev[..] == bytes[..] => {
+                new.insert(path, prev);
+            }
+            _ => {
+                changed.push(path.clone());
+                new.insert(path, Bytes::from(bytes));
+            }
+        }
+    }
+    changed.extend(old.into_keys());
+    changed.sort();
+    served.files = new;
+    changed
+}
+
+fn bind(ip: IpAddr, port: u16) -> Result<std::net::TcpListener, Vec<Error>> {
+    std::net::TcpListener::bind((ip, port)).map_err(|e| {
+        let msg = match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "port {port} on {ip} is already in use (another `teambook serve`?); \
+                 choose another with --port, e.g. --port {}",
+                port.wrapping_add(1).max(1024)
+            ),
+            std::io::ErrorKind::PermissionDenied => format!(
+                "not allowed to listen on {ip}:{port}; ports below 1024 need privileges, \
+                 choose another with --port"
+            ),
+            _ => format!("cannot listen on {ip}:{port}: {e}"),
+        };
+        usage(msg)
+    })
+}
+
+fn usage(msg: String) -> Vec<Error> {
+    vec![Error::Usage(msg)]
+}
+
+/// The address to print and to build links with; a wildcard bind is reached via loopback.
+fn local_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(program)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("warning: could not open a browser ({program}: {e}); visit {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swapping_in_reports_added_changed_and_removed_files() {
+        let mut served = Served::default();
+        let files = |pairs: &[(&str, &str)]| -> OutputFiles {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+                .collect()
+        };
+        let all = swap_in(&mut served, files(&[("a.html", "1"), ("b.html", "1")]));
+        assert_eq!(all, ["a.html", "b.html"]);
+        let changed = swap_in(&mut served, files(&[("a.html", "2"), ("c.css", "1")]));
+        assert_eq!(changed, ["a.html", "b.html", "c.css"]);
+        let none = swap_in(&mut served, files(&[("a.html", "2"), ("c.css", "1")]));
+        assert!(none.is_empty());
+        assert_eq!(&served.files["a.html"][..], b"2");
+    }
+
+    #[test]
+    fn wildcard_binds_are_reached_through_loopback() {
+        let any: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert_eq!(local_url(any), "http://127.0.0.1:1111/");
+        let v6: SocketAddr = "[::1]:8080".parse().unwrap();
+        assert_eq!(local_url(v6), "http://[::1]:8080/");
+    }
+}

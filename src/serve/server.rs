@@ -1,0 +1,353 @@
+//! Stage 6, serving: HTTP over the site built in memory. In: request paths. Out: the built
+//! file (HTML with the live-reload script and any error overlay injected), server-sent events
+//! for reloads, or 400/404 — never a file that is not part of the built site.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::Stream;
+use tokio::sync::{broadcast, watch};
+
+/// The path of the event stream; no site file can live under `/__teambook/`.
+pub const EVENTS_PATH: &str = "/__teambook/events";
+
+/// What the browser is told after a rebuild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// Output files changed (HTML and other files, by `/`-separated path; `*` when too many
+    /// to list). Open tabs showing one of them reload.
+    Reload(Vec<String>),
+    /// Only stylesheets changed: tabs swap their `<link rel=stylesheet>` without reloading.
+    Css,
+    /// The last save broke the site: the report to show over the page.
+    Error(String),
+    /// The site builds again: hide the overlay.
+    Clear,
+}
+
+/// The site being served: the last good build and the error of the last save, if it failed.
+#[derive(Default)]
+pub struct Served {
+    pub files: HashMap<String, Bytes>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub served: Arc<RwLock<Served>>,
+    pub signals: broadcast::Sender<Signal>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .fallback(get(file))
+        .with_state(state)
+}
+
+/// Why a request path was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    BadRequest,
+}
+
+/// The output file a request path names, after percent-decoding. Any `.` or `..` segment,
+/// backslash, NUL or empty segment is refused: the answer is a key of the built site, never a
+/// path on disk.
+pub fn output_key(raw_path: &str) -> Result<String, Refused> {
+    let decoded = percent_decode(raw_path).ok_or(Refused::BadRequest)?;
+    let Some(rest) = decoded.strip_prefix('/') else {
+        return Err(Refused::BadRequest);
+    };
+    if rest.contains(['\\', '\0']) {
+        return Err(Refused::BadRequest);
+    }
+    let trimmed = rest.strip_suffix('/').unwrap_or(rest);
+    if !trimmed.is_empty() {
+        for seg in trimmed.split('/') {
+            if seg.is_empty() || seg == "." || seg == ".." || seg.contains(':') {
+                return Err(Refused::BadRequest);
+            }
+        }
+    }
+    Ok(if rest.is_empty() || rest.ends_with('/') {
+        format!("{rest}index.html")
+    } else {
+        rest.to_string()
+    })
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+enum Lookup {
+    File(Bytes),
+    /// A folder asked for without its trailing slash.
+    Redirect,
+    /// Not in the site: the site's own 404 page, if it has one.
+    Missing(Option<Bytes>),
+}
+
+async fn file(State(state): State<AppState>, uri: Uri) -> Response {
+    let key = match output_key(uri.path()) {
+        Ok(k) => k,
+        Err(Refused::BadRequest) => return plain(StatusCode::BAD_REQUEST, "400 Bad Request\n"),
+    };
+    let (found, error) = {
+        let served = state.served.read().unwrap_or_else(|e| e.into_inner());
+        let found = match served.files.get(&key) {
+            Some(b) => Lookup::File(b.clone()),
+            None if served.files.contains_key(&format!("{key}/index.html")) => Lookup::Redirect,
+            None => Lookup::Missing(served.files.get("404.html").cloned()),
+        };
+        (found, served.error.clone())
+    };
+    match found {
+        Lookup::Redirect => {
+            let mut r = plain(StatusCode::MOVED_PERMANENTLY, "");
+            if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Lookup::Missing(page) => {
+            let page = page
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_else(|| {
+                    "<!doctype html><html><head><title>Not found</title></head>\
+                     <body><h1>404 Not Found</h1></body></html>"
+                        .into()
+                });
+            let html = inject(&page, "", error.as_deref());
+            html_response(StatusCode::NOT_FOUND, html.into_bytes())
+        }
+        Lookup::File(bytes) => {
+            let mime = content_type(&key);
+            if mime.starts_with("text/html") {
+                let html = inject(&String::from_utf8_lossy(&bytes), &key, error.as_deref());
+                return html_response(StatusCode::OK, html.into_bytes());
+            }
+            let mut r = Response::new(Body::from(bytes));
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    let mut r = (status, text).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn html_response(status: StatusCode, html: Vec<u8>) -> Response {
+    let mut r = Response::new(Body::from(html));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn content_type(key: &str) -> &'static str {
+    let ext = key.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The live-reload client. It listens to [`EVENTS_PATH`]; `data-page` is the output file the
+/// tab shows, so a rebuild that did not change it leaves the tab alone.
+const CLIENT: &str = include_str!("live.js");
+
+/// Puts the live-reload script (and the error overlay, when the site is broken) before the
+/// last `</body>` of a served page. Serve mode only: built files never contain it.
+pub fn inject(html: &str, page: &str, error: Option<&str>) -> String {
+    let mut extra = String::new();
+    if let Some(err) = error {
+        extra.push_str(&overlay(err));
+    }
+    extra.push_str(&format!(
+        "<script data-teambook-page=\"{}\" data-teambook-events=\"{EVENTS_PATH}\">{CLIENT}</script>",
+        escape(page)
+    ));
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
+        None => format!("{html}{extra}"),
+    }
+}
+
+/// The error overlay, rendered on the server so it shows even before the script runs.
+pub fn overlay(report: &str) -> String {
+    format!(
+        "<div id=\"teambook-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;\
+         overflow:auto;background:rgba(20,20,24,.94);color:#f6f6f6;padding:2rem;font:14px/1.5 ui-monospace,monospace\">\
+         <p style=\"color:#ff8080;font-weight:bold;margin:0 0 1rem\">teambook: the last save broke the site; \
+         showing the last good build. Fix the error and save again.</p>\
+         <pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
+        escape(report)
+    )
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The event stream: `ready` at once, then one event per rebuild, until shutdown.
+async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let rx = state.signals.subscribe();
+    let shutdown = state.shutdown.clone();
+    let error = state
+        .served
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .error
+        .clone();
+    let first = match error {
+        Some(e) => Signal::Error(e),
+        None => Signal::Clear,
+    };
+    let stream = futures_util::stream::unfold(
+        (rx, shutdown, Some(first)),
+        |(mut rx, mut shutdown, first)| async move {
+            if let Some(first) = first {
+                let ready = Event::default().event("ready").data(signal_data(&first));
+                return Some((Ok(ready), (rx, shutdown, None)));
+            }
+            let signal = tokio::select! {
+                _ = shutdown.wait_for(|stop| *stop) => None,
+                msg = rx.recv() => match msg {
+                    Ok(signal) => Some(signal),
+                    // A slow tab missed some events: make it reload.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        Some(Signal::Reload(vec!["*".into()]))
+                    }
+                    Err(broadcast::error::RecvError::Closed) => None,
+                },
+            };
+            signal.map(|s| (Ok(to_event(&s)), (rx, shutdown, None)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn signal_data(signal: &Signal) -> String {
+    match signal {
+        Signal::Reload(paths) => serde_json::to_string(paths).unwrap_or_default(),
+        Signal::Css | Signal::Clear => String::new(),
+        Signal::Error(report) => serde_json::to_string(report).unwrap_or_default(),
+    }
+}
+
+fn to_event(signal: &Signal) -> Event {
+    let name = match signal {
+        Signal::Reload(_) => "reload",
+        Signal::Css => "css",
+        Signal::Error(_) => "error",
+        Signal::Clear => "clear",
+    };
+    Event::default().event(name).data(signal_data(signal))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_map_to_output_files() {
+        assert_eq!(output_key("/").unwrap(), "index.html");
+        assert_eq!(output_key("/roles/sm/").unwrap(), "roles/sm/index.html");
+        assert_eq!(output_key("/style.css").unwrap(), "style.css");
+        assert_eq!(output_key("/a%20b/").unwrap(), "a b/index.html");
+    }
+
+    #[test]
+    fn escaping_paths_are_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/%2e%2e/etc/passwd",
+            "/a/%2e%2e%2f%2e%2e%2fetc/passwd",
+            "//etc/passwd",
+            "/a//b",
+            "/./a",
+            "/..%5c..%5cetc",
+            "/%00",
+            "/C:/Windows",
+            "/%zz",
+            "etc/passwd",
+        ] {
+            assert_eq!(output_key(bad), Err(Refused::BadRequest), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end() {
+        let html = inject("<html><body><p>x</p></body></html>", "index.html", None);
+        assert!(html.ends_with("</script></body></html>"), "{html}");
+        assert!(html.contains("data-teambook-page=\"index.html\""));
+        assert!(!html.contains("id=\"teambook-overlay\""));
+        let broken = inject("<body></body>", "", Some("content/a.md:3:1: <bad>"));
+        assert!(broken.contains("id=\"teambook-overlay\""));
+        assert!(broken.contains("content/a.md:3:1: &lt;bad&gt;"));
+    }
+}

@@ -1,0 +1,471 @@
+//! `teambook serve` end to end: the real binary on a free loopback port, plain HTTP over
+//! `TcpStream`, the reload signal read from the event stream. Every wait is bounded.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use crate::common::{site, write};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `teambook serve`; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: Receiver<String>,
+}
+
+impl Server {
+    fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_teambook"))
+            .env("NO_COLOR", "1")
+            .arg("--root")
+            .arg(root)
+            .arg("serve")
+            .args(["--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Both streams, as the terminal shows them.
+        let (tx, stdout) = channel();
+        let err_tx = tx.clone();
+        let out = child.stdout.take().unwrap();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                if err_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + WAIT;
+        let port = loop {
+            let line = stdout
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("serve did not start");
+            if let Some(rest) = line.strip_prefix("Serving http://127.0.0.1:") {
+                break rest.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        Server {
+            child,
+            port,
+            stdout,
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        (status, body.to_string())
+    }
+
+    /// Connects to the event stream and waits for its `ready` event.
+    fn events(&self) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "GET /__teambook/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            // Chunk-size lines of the HTTP framing and `:` keep-alives are skipped.
+            let (mut name, mut data) = (String::new(), String::new());
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                if let Some(n) = line.strip_prefix("event: ") {
+                    name = n.to_string();
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    data.push_str(d);
+                } else if line.is_empty() && !name.is_empty() {
+                    let event = (std::mem::take(&mut name), std::mem::take(&mut data));
+                    if tx.send(event).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        let events = Events { rx };
+        events.wait("ready");
+        events
+    }
+
+    fn wait_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let line = self
+                .stdout
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("no line containing {needle:?}"));
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events {
+    rx: Receiver<(String, String)>,
+}
+
+impl Events {
+    /// The data of the next event named `name`; other events are skipped.
+    fn wait(&self, name: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self
+                .rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok((n, data)) if n == name => return data,
+                Ok(_) => {}
+                Err(_) => panic!("no `{name}` event"),
+            }
+        }
+    }
+
+    /// Every event that arrives within `quiet`.
+    fn drain(&self, quiet: Duration) -> Vec<(String, String)> {
+        let mut all = Vec::new();
+        loop {
+            match self.rx.recv_timeout(quiet) {
+                Ok(e) => all.push(e),
+                Err(RecvTimeoutError::Timeout) => return all,
+                Err(RecvTimeoutError::Disconnected) => return all,
+            }
+        }
+    }
+}
+
+fn handbook() -> tempfile::TempDir {
+    site(&[
+        (
+            "teambook.yaml",
+            "title: Serve test\nbase_url: https://example.org/handbook/\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/page.md",
+            "---\ntitle: A page\n---\nFirst version.\n\n{{< team >}}\n",
+        ),
+        (
+            "templates/shortcodes/team.html",
+            "<span class=\"team\">Team {{ data.team.name }}</span>",
+        ),
+        ("data/team.yaml", "name: Falcons\n"),
+        ("static/custom.css", "body { color: black; }\n"),
+    ])
+}
+
+/// Saves like most editors: write a temp file beside the target, then rename it over.
+fn save(root: &Path, rel: &str, text: &str) {
+    let tmp = root.join(format!("{rel}.tmp"));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, root.join(rel)).unwrap();
+}
+
+#[test]
+fn an_edit_sends_the_reload_signal_and_serves_the_new_content() {
+    let dir = handbook();
+    let server = Server::start(dir.path(), &[]);
+    let events = server.events();
+    let (status, body) = server.get("/page/");
+    assert_eq!(status, 200);
+    assert!(body.contains("First version."), "{body}");
+    assert!(body.contains("Team Falcons"), "{body}");
+    assert!(body.contains("data-teambook-events"), "no reload script");
+
+    save(
+        dir.path(),
+        "content/page.md",
+        "---\ntitle: A page\n---\nSecond version.\n\n{{< team >}}\n",
+    );
+    let changed = events.wait("reload");
+    assert!(changed.contains("page/index.html"), "{changed}");
+    let (_, body) = server.get("/page/");
+    assert!(body.contains("Second version."), "{body}");
+
+    // A data change re-renders the pages that use it.
+    save(dir.path(), "data/team.yaml", "name: Owls\n");
+    let changed = events.wait("reload");
+    assert!(changed.contains("page/index.html"), "{changed}");
+    assert!(server.get("/page/").1.contains("Team Owls"));
+
+    // A stylesheet change swaps styles without a page reload.
+    save(dir.path(), "static/custom.css", "body { color: navy; }\n");
+    events.wait("css");
+    assert!(server.get("/custom.css").1.contains("navy"));
+
+    // Serving never writes the site to disk.
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn a_broken_save_shows_the_overlay_and_keeps_the_last_good_page() {
+    let dir = handbook();
+    let server = Server::start(dir.path(), &[]);
+    let events = server.events();
+
+    save(
+        dir.path(),
+        "content/page.md",
+        "---\ntitle: [unclosed\n---\nBroken version.\n",
+    );
+    let report = events.wait("error");
+    assert!(report.contains("content/page.md:2:8"), "{report}");
+    assert!(report.contains("title: [unclosed"), "{report}");
+    // The terminal shows it too.
+    server.wait_line("content/page.md:2:8");
+    server.wait_line("Still serving the last good build");
+
+    let (status, body) = server.get("/page/");
+    assert_eq!(status, 200);
+    assert!(body.contains("First version."), "{body}");
+    assert!(!body.contains("Broken version."), "{body}");
+    assert!(body.contains("id=\"teambook-overlay\""), "{body}");
+    assert!(body.contains("content/page.md:2:8"), "{body}");
+    // A tab opened while broken is told at once.
+    let late = server.events();
+    drop(late);
+
+    save(
+        dir.path(),
+        "content/page.md",
+        "---\ntitle: A page\n---\nFixed version.\n",
+    );
+    events.wait("clear");
+    let changed = events.wait("reload");
+    assert!(changed.contains("page/index.html"), "{changed}");
+    let (_, body) = server.get("/page/");
+    assert!(body.contains("Fixed version."), "{body}");
+    assert!(!body.contains("id=\"teambook-overlay\""), "{body}");
+}
+
+#[test]
+fn a_template_error_is_shown_with_its_position() {
+    let dir = handbook();
+    let server = Server::start(dir.path(), &[]);
+    let events = server.events();
+    save(
+        dir.path(),
+        "templates/shortcodes/team.html",
+        "Team {{ data.team.name ",
+    );
+    let report = events.wait("error");
+    assert!(report.contains("team.html"), "{report}");
+    assert!(server.get("/page/").1.contains("Team Falcons"));
+}
+
+#[test]
+fn editor_save_patterns_make_one_rebuild_and_git_churn_none() {
+    let dir = handbook();
+    let root = dir.path();
+    let server = Server::start(root, &[]);
+    let events = server.events();
+
+    // Vim: probe file, swap file, backup by rename, new file, backup removed.
+    let c = root.join("content");
+    std::fs::write(c.join("4913"), "").unwrap();
+    std::fs::remove_file(c.join("4913")).unwrap();
+    std::fs::write(c.join(".page.md.swp"), "swap").unwrap();
+    std::fs::rename(c.join("page.md"), c.join("page.md~")).unwrap();
+    std::fs::write(c.join("page.md"), "---\ntitle: A page\n---\nVim version.\n").unwrap();
+    std::fs::remove_file(c.join("page.md~")).unwrap();
+    std::fs::remove_file(c.join(".page.md.swp")).unwrap();
+
+    events.wait("reload");
+    let rest = events.drain(Duration::from_millis(800));
+    assert!(
+        rest.iter().all(|(n, _)| n != "reload" && n != "error"),
+        "more than one rebuild: {rest:?}"
+    );
+    assert!(server.get("/page/").1.contains("Vim version."));
+
+    // Git and editor noise alone never rebuild.
+    write(root, ".git/index.lock", b"x");
+    write(root, ".git/objects/ab/cd", b"x");
+    write(root, "content/notes.md.swp", b"x");
+    write(root, "content/#page.md#", b"x");
+    let rest = events.drain(Duration::from_millis(800));
+    assert!(rest.is_empty(), "noise caused a rebuild: {rest:?}");
+
+    // Several quick saves in a row: the last one is what is served.
+    for n in 1..=5 {
+        save(
+            root,
+            "content/page.md",
+            &format!("---\ntitle: A page\n---\nSave number {n}.\n"),
+        );
+    }
+    let deadline = Instant::now() + WAIT;
+    while !server.get("/page/").1.contains("Save number 5.") {
+        assert!(Instant::now() < deadline, "the last save was missed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn paths_out_of_the_site_are_refused_without_contents() {
+    let dir = handbook();
+    let root = dir.path();
+    write(root, "secret.txt", b"TOPSECRET");
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "key.txt", b"TOPSECRET");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path().join("key.txt"), root.join("static/key.txt"))
+        .unwrap();
+    let server = Server::start(root, &[]);
+    let key = outside.path().join("key.txt");
+    let absolute = format!("/{}", key.display());
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/page/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        absolute.as_str(),
+        "/secret.txt",
+        "/teambook.yaml",
+        "/content/page.md",
+        "/key.txt",
+    ] {
+        let (status, body) = server.get(path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("TOPSECRET"), "{path} leaked a file");
+        assert!(!body.contains("root:"), "{path} leaked /etc/passwd");
+    }
+    assert_eq!(server.get("/page").0, 301);
+    assert_eq!(server.get("/custom.css").0, 200);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let dir = handbook();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_teambook"))
+        .env("NO_COLOR", "1")
+        .arg("--root")
+        .arg(dir.path())
+        .args(["serve", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already in use"), "{err}");
+    assert!(err.contains("--port"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_a_public_bind_warns() {
+    let dir = handbook();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teambook"))
+        .env("NO_COLOR", "1")
+        .arg("--root")
+        .arg(dir.path())
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Serving") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve exited early");
+    }
+    // An open event stream must not keep the server from stopping.
+    let port: u16 = line
+        .trim_start_matches("Serving http://127.0.0.1:")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut sse = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        sse,
+        "GET /__teambook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve did not stop on Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("Stopped."), "{rest}");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(err.contains("reachable from other machines"), "{err}");
+}
+
+#[test]
+fn build_output_never_carries_the_reload_script() {
+    let dir = handbook();
+    let (code, _, err) = crate::common::build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    for entry in walkdir::WalkDir::new(dir.path().join("public")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            assert!(!text.contains("__teambook"), "{}", entry.path().display());
+        }
+    }
+}
