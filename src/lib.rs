@@ -121,17 +121,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         future: opts.future || config.future,
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let site = model::assemble(config, sources.content.clone(), include)?;
+    let mut site = model::assemble(config, sources.content.clone(), include)?;
+
+    // 3b. Typed records: checked against their kinds; data-file records get pages.
+    model::records::collect(&mut site, &sources.data_files)?;
 
     // 4. Render bodies (shortcodes, Markdown, highlighting), then check links.
-    let mut engine = render::engine::Engine::new(&sources.templates, &site.base_path)?;
+    let record_views = std::sync::Arc::new(render::records::RecordViews::new(&site));
+    let mut engine = render::engine::Engine::with_records(
+        &sources.templates,
+        &site.base_path,
+        record_views.clone(),
+    )?;
     set_globals(&mut engine, &site, &sources);
     let hl = parse::highlight::Highlighter::global();
-    let (page_bodies, section_bodies) = render::render_bodies(&site, &engine, hl)?;
+    let (mut page_bodies, mut section_bodies) = render::render_bodies(&site, &engine, hl)?;
+    render::glossary::apply(&site, &mut page_bodies, &mut section_bodies);
     let views = render::context::Views {
         site: &site,
         pages: &page_bodies,
         sections: &section_bodies,
+        records: &record_views,
     };
     // The navigation tree needs rendered bodies only for titles; it is built once per build.
     engine

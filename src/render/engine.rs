@@ -21,6 +21,15 @@ pub struct Engine {
 impl Engine {
     /// Loads templates (later sources override earlier ones of the same name).
     pub fn new(templates: &[TemplateSource], base_path: &str) -> Result<Engine, Vec<Error>> {
+        Self::with_records(templates, base_path, Arc::default())
+    }
+
+    /// Like [`Engine::new`], with the record functions answering from `records`.
+    pub fn with_records(
+        templates: &[TemplateSource],
+        base_path: &str,
+        records: Arc<crate::render::records::RecordViews>,
+    ) -> Result<Engine, Vec<Error>> {
         let mut chosen: HashMap<String, &TemplateSource> = HashMap::new();
         for t in templates {
             chosen.insert(t.name.clone(), t);
@@ -32,6 +41,7 @@ impl Engine {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         register(&mut tera, base_path);
+        crate::render::records::register(&mut tera, records);
         let mut engine = Engine {
             tera: Tera::new(),
             sources,
