@@ -16,6 +16,9 @@ fn options() -> serde_saphyr::Options {
     budget.max_depth = 64;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // A handbook never replays more than a few thousand events through aliases; alias bombs
+    // replay billions. Stop them early rather than after seconds of work.
+    options.alias_limits.max_total_replayed_events = 10_000;
     options
 }
 
@@ -36,6 +39,9 @@ fn convert(e: serde_saphyr::Error) -> YamlError {
     let mut message = e.without_snippet().to_string();
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
+    }
+    if message.starts_with("alias replay limit exceeded") {
+        message = "aliases expand to too much data (an alias bomb?); write the values out".into();
     }
     if let Some(i) = message.find(", set DuplicateKeyPolicy") {
         message.truncate(i);

@@ -11,3 +11,5 @@ mod cli;
 mod errors;
 #[path = "it/examples.rs"]
 mod examples;
+#[path = "it/records.rs"]
+mod records;

@@ -196,8 +196,14 @@ pub fn apply(
             .map(|_| crate::model::url::with_base(&site.base_path, &page.url));
         relink(c, own);
     });
+    // A section holding the terms is the glossary itself: no links to its own entries.
+    let glossary_sections: Vec<usize> = site
+        .records
+        .of_kind("term")
+        .map(|r| site.pages[r.page].section)
+        .collect();
     sections.par_iter_mut().enumerate().for_each(|(i, c)| {
-        if !opted_out(&site.sections[i].meta) {
+        if !opted_out(&site.sections[i].meta) && !glossary_sections.contains(&i) {
             relink(c, None);
         }
     });
