@@ -1,4 +1,4 @@
-//! The command line: clap types for `init`, `build`, `check`.
+//! The command line: clap types for `init`, `build`, `check`, `schema`, `new`.
 
 use std::path::PathBuf;
 
@@ -34,6 +34,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the site, links and anchors included, without writing anything.
     Check(BuildArgs),
+    /// Print the JSON Schema of a record kind (all kinds when none is given).
+    Schema { kind: Option<String> },
+    /// Create a record page from its kind's archetype, e.g. `teambook new role "Scrum Master"`.
+    New { kind: String, name: String },
 }
 
 #[derive(Debug, Args)]

@@ -1199,3 +1199,151 @@ fn read_record(
     // Kept even when a field is wrong, so ids and references are still checked in this pass.
     Some(d)
 }
+
+/// The kind named `name`, or a usage message with a "did you mean".
+pub fn kind_or_hint(name: &str) -> Result<&'static Kind, String> {
+    kind(name).ok_or_else(|| {
+        format!(
+            "unknown record kind `{name}`; {}",
+            hint(name, KINDS.iter().map(|k| k.name), "kinds")
+        )
+    })
+}
+
+fn field_schema(field: &Field) -> Value {
+    let text = || serde_json::json!({"type": "string"});
+    let mut s = match field.ty {
+        FieldType::Text => text(),
+        FieldType::Int(min, max) => {
+            let mut s = serde_json::json!({"type": "integer"});
+            if min != i64::MIN {
+                s["minimum"] = Value::from(min);
+            }
+            if max != i64::MAX {
+                s["maximum"] = Value::from(max);
+            }
+            s
+        }
+        FieldType::TextList => serde_json::json!({"type": "array", "items": text()}),
+        FieldType::TextMap => {
+            serde_json::json!({"type": "object", "additionalProperties": text()})
+        }
+        FieldType::Groups => serde_json::json!({
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": text()}
+        }),
+        FieldType::Ref(to) => {
+            serde_json::json!({"type": "string", "description": format!("id of a {to}")})
+        }
+        FieldType::RefList(to) => serde_json::json!({
+            "type": "array",
+            "items": {"type": "string", "description": format!("id of a {to}")}
+        }),
+        FieldType::Raci => serde_json::json!({
+            "type": "object",
+            "additionalProperties": {"enum": ["R", "A", "C", "I", "r", "a", "c", "i"]}
+        }),
+    };
+    if s.get("description").is_none() {
+        s["description"] = Value::from(field.doc);
+    }
+    s
+}
+
+/// A JSON Schema (draft 2020-12) for a data file of `kind`: one record or a list of them.
+pub fn json_schema(kind: &Kind) -> Value {
+    let properties: Map<String, Value> = kind
+        .all_fields()
+        .map(|f| (f.name.to_string(), field_schema(f)))
+        .collect();
+    let required: Vec<&str> = kind
+        .all_fields()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("teambook {} records (data/{}.yaml)", kind.name, kind.collection),
+        "$defs": {
+            "record": {
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": false
+            }
+        },
+        "oneOf": [
+            {"$ref": "#/$defs/record"},
+            {"type": "array", "items": {"$ref": "#/$defs/record"}}
+        ]
+    })
+}
+
+/// The front matter of a new record page of `kind`: every field, with its meaning as a comment.
+/// `with_kind`: write `kind:` (when no section cascades it).
+pub fn archetype(kind: &Kind, title: &str, with_kind: bool) -> String {
+    let mut out = format!(
+        "---\ntitle: {}\n",
+        serde_json::to_string(title).unwrap_or_default()
+    );
+    if with_kind {
+        out.push_str(&format!("kind: {}\n", kind.name));
+    }
+    out.push_str("weight: 0\n");
+    for f in kind.fields {
+        let value = match f.ty {
+            FieldType::Text | FieldType::Ref(_) => "\"\"",
+            FieldType::Int(min, _) if min != i64::MIN => {
+                out.push_str(&format!("{}: {min}  # {}\n", f.name, f.doc));
+                continue;
+            }
+            FieldType::Int(..) => "0",
+            FieldType::TextList | FieldType::RefList(_) => "[]",
+            FieldType::TextMap | FieldType::Groups | FieldType::Raci => "{}",
+        };
+        out.push_str(&format!("{}: {value}  # {}\n", f.name, f.doc));
+    }
+    out.push_str("---\n\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_lists_fields_required_and_bounds() {
+        let s = json_schema(kind("factor").unwrap());
+        let rec = &s["$defs"]["record"];
+        assert_eq!(
+            rec["required"],
+            serde_json::json!(["title", "number", "principle"])
+        );
+        assert_eq!(rec["properties"]["number"]["minimum"], 1);
+        assert_eq!(rec["properties"]["number"]["maximum"], 12);
+        assert_eq!(rec["additionalProperties"], false);
+        let raci = json_schema(kind("team").unwrap());
+        assert_eq!(
+            raci["$defs"]["record"]["properties"]["responsibilities"]["additionalProperties"]["enum"]
+                [0],
+            "R"
+        );
+    }
+
+    #[test]
+    fn archetype_has_every_field() {
+        let a = archetype(kind("antipattern").unwrap(), "The hero", true);
+        assert_eq!(
+            a,
+            "---\ntitle: \"The hero\"\nkind: antipattern\nweight: 0\nrole: \"\"  # The role that falls into it\nproblem: \"\"  # What goes wrong\nsolution: \"\"  # What has worked instead\nsigns: []  # How to recognise it\n---\n\n"
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_get_a_hint() {
+        assert_eq!(
+            kind_or_hint("antipatern").unwrap_err(),
+            "unknown record kind `antipatern`; did you mean `antipattern`?"
+        );
+    }
+}

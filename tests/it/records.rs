@@ -490,3 +490,63 @@ fn the_demo_handbook_shows_the_comparison_table_and_its_records() {
     let factors = read(tmp.path(), "public/twelve-factors/index.html");
     assert_eq!(factors.matches("<h3 id=\"dod-").count(), 12);
 }
+
+#[test]
+fn schema_command_prints_json_schema_per_kind() {
+    let out = teambook().args(["schema", "role"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["$defs"]["record"]["required"],
+        serde_json::json!(["title", "summary"])
+    );
+    let all = teambook().arg("schema").output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    for kind in ["role", "antipattern", "factor", "term", "guide", "team"] {
+        assert!(v[kind]["$defs"]["record"].is_object(), "{kind}");
+    }
+    let bad = teambook().args(["schema", "rol"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean `role`?"));
+}
+
+#[test]
+fn new_command_writes_a_record_from_the_archetype() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "content/people/_index.md",
+            "---\ntitle: People\ncascade:\n  kind: role\n---\n",
+        ),
+    ]);
+    let out = teambook()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["new", "role", "Scrum Master"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = read(dir.path(), "content/people/scrum-master.md");
+    assert!(
+        text.starts_with("---\ntitle: \"Scrum Master\"\nweight: 0\nsummary: \"\""),
+        "{text}"
+    );
+    // No section cascades `term`: the page gets `kind:` and its own folder; it builds as is.
+    let out = teambook()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["new", "term", "Pod"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(read(dir.path(), "content/glossary/pod.md").contains("kind: term\n"));
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let again = teambook()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["new", "term", "Pod"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}
