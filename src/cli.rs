@@ -1,4 +1,4 @@
-//! The command line: clap types for `init`, `build`, `check`, `serve`.
+//! The command line: clap types for `init`, `build`, `check`, `serve`, `schema`, `new`.
 
 use std::path::PathBuf;
 
@@ -39,6 +39,10 @@ pub enum Command {
     Check(BuildArgs),
     /// Build into memory, serve on 127.0.0.1:1111, rebuild on every save and live-reload.
     Serve(ServeArgs),
+    /// Print the JSON Schema of a record kind (all kinds when none is given).
+    Schema { kind: Option<String> },
+    /// Create a record page from its kind's archetype, e.g. `teambook new role "Scrum Master"`.
+    New { kind: String, name: String },
 }
 
 #[derive(Debug, Args)]

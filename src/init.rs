@@ -42,3 +42,51 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<
         collect(d, out);
     }
 }
+
+/// `teambook new KIND NAME`: a record page from the kind's archetype. It goes into the content
+/// section that cascades `kind: KIND` when there is one, else into `content/<collection>/`.
+pub fn new_record(root: &Path, kind_name: &str, name: &str) -> Result<PathBuf, Error> {
+    let kind = crate::model::records::kind_or_hint(kind_name).map_err(Error::Usage)?;
+    let slug = crate::model::url::urlize(name);
+    if slug.is_empty() {
+        return Err(Error::Usage(format!("`{name}` makes an empty file name")));
+    }
+    let cascading = cascading_section(root, kind.name);
+    let dir = cascading
+        .clone()
+        .unwrap_or_else(|| root.join("content").join(kind.collection));
+    let dest = dir.join(format!("{slug}.md"));
+    if dest.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; choose another name",
+            dest.display()
+        )));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let text = crate::model::records::archetype(kind, name, cascading.is_none());
+    std::fs::write(&dest, text).map_err(|e| Error::io(&dest, e))?;
+    Ok(dest)
+}
+
+/// The content folder whose `_index.md` cascades `kind: <kind>`, found by a line scan.
+fn cascading_section(root: &Path, kind: &str) -> Option<PathBuf> {
+    walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "_index.md")
+        .find(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            let mut in_cascade = false;
+            // Front matter only: the lines up to the second `---`.
+            text.lines().skip(1).take_while(|l| *l != "---").any(|l| {
+                if l.starts_with("cascade:") {
+                    in_cascade = true;
+                } else if !l.starts_with(' ') {
+                    in_cascade = false;
+                }
+                in_cascade && l.trim() == format!("kind: {kind}")
+            })
+        })
+        .and_then(|e| e.path().parent().map(Path::to_path_buf))
+}

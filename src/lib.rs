@@ -146,11 +146,19 @@ fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFil
         future: opts.future || config.future,
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let site = model::assemble(config, sources.content.clone(), include)?;
+    let mut site = model::assemble(config, sources.content.clone(), include)?;
+
+    // 3b. Typed records: checked against their kinds; data-file records get pages.
+    model::records::collect(&mut site, &sources.data_files)?;
 
     timings.mark("model");
     // 4. Render bodies (shortcodes, Markdown, highlighting), then check links.
-    let mut engine = render::engine::Engine::new(&sources.templates, &site.base_path)?;
+    let record_views = std::sync::Arc::new(render::records::RecordViews::new(&site));
+    let mut engine = render::engine::Engine::with_records(
+        &sources.templates,
+        &site.base_path,
+        record_views.clone(),
+    )?;
     engine.register_site(&site);
     set_globals(&mut engine, &site, &sources);
     engine.tera.global_context().insert("serve", &memory);
@@ -158,10 +166,16 @@ fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFil
     let cache = render::cache::BodyCache::open(root, &site, &sources);
     let (page_bodies, section_bodies, body_keys) =
         render::render_bodies(&site, &engine, hl, &cache)?;
+    // Bodies are cached before glossary links, which depend on every page's terms.
+    let cached_bodies: Vec<render::content::Content> =
+        page_bodies.iter().chain(&section_bodies).cloned().collect();
+    let (mut page_bodies, mut section_bodies) = (page_bodies, section_bodies);
+    render::glossary::apply(&site, &mut page_bodies, &mut section_bodies);
     let views = render::context::Views {
         site: &site,
         pages: &page_bodies,
         sections: &section_bodies,
+        records: &record_views,
     };
     // The navigation tree needs rendered bodies only for titles; it is built once per build.
     engine
@@ -212,7 +226,7 @@ fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFil
     cache.save(
         body_keys
             .into_iter()
-            .zip(page_bodies.iter().chain(&section_bodies))
+            .zip(cached_bodies.iter())
             .filter(|(k, _)| *k != 0)
             .collect(),
     );

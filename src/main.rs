@@ -53,6 +53,16 @@ fn main() -> ExitCode {
         Command::Build(args) => run(&cli.root, cli.quiet, args, false, color),
         Command::Check(args) => run(&cli.root, cli.quiet, args, true, color),
         Command::Serve(args) => serve(&cli.root, cli.quiet, args, color),
+        Command::Schema { kind } => schema(kind.as_deref(), color),
+        Command::New { kind, name } => match teambook::init::new_record(&cli.root, &kind, &name) {
+            Ok(path) => {
+                if !cli.quiet {
+                    println!("Created {}", path.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&[e], color),
+        },
     }
 }
 
@@ -131,6 +141,27 @@ fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool)
             fail(&failure.errors, color)
         }
     }
+}
+
+fn schema(kind: Option<&str>, color: bool) -> ExitCode {
+    use teambook::model::records::{KINDS, json_schema, kind_or_hint};
+    let value = match kind {
+        Some(name) => match kind_or_hint(name) {
+            Ok(k) => json_schema(k),
+            Err(msg) => return fail(&[Error::Usage(msg)], color),
+        },
+        None => serde_json::Value::Object(
+            KINDS
+                .iter()
+                .map(|k| (k.name.to_string(), json_schema(k)))
+                .collect(),
+        ),
+    };
+    // A closed pipe (`| head`) is not an error worth a panic.
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let _ = writeln!(std::io::stdout(), "{text}");
+    ExitCode::SUCCESS
 }
 
 fn fail(errors: &[Error], color: bool) -> ExitCode {

@@ -20,6 +20,9 @@ fn options() -> serde_saphyr::Options {
     budget.max_events = 500_000;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // A handbook never replays more than a few thousand events through aliases; alias bombs
+    // replay billions. Stop them early rather than after seconds of work.
+    options.alias_limits.max_total_replayed_events = 10_000;
     options
 }
 
@@ -45,6 +48,9 @@ fn convert(e: serde_saphyr::Error) -> YamlError {
     let mut message = e.without_snippet().to_string();
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
+    }
+    if message.starts_with("alias replay limit exceeded") {
+        message = "aliases expand to too much data (an alias bomb?); write the values out".into();
     }
     if let Some(i) = message.find(", set DuplicateKeyPolicy") {
         message.truncate(i);
@@ -100,5 +106,192 @@ mod tests {
             "{}",
             e.message
         );
+    }
+}
+
+/// A YAML value with the 1-based line and column where it starts, for checks that must point
+/// at the exact key or value that is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub line: usize,
+    pub col: usize,
+    pub value: NodeValue,
+}
+
+/// The shape of a [`Node`]. Mapping keys keep their own positions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The same value without positions.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.value {
+            NodeValue::Null => Value::Null,
+            NodeValue::Bool(b) => Value::Bool(*b),
+            NodeValue::Int(i) => Value::from(*i),
+            NodeValue::Float(f) => Value::from(*f),
+            NodeValue::Str(s) => Value::String(s.clone()),
+            NodeValue::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeValue::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.key_text(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A mapping key as text (`1: x` has the key `"1"`).
+    pub fn key_text(&self) -> String {
+        match &self.value {
+            NodeValue::Str(s) => s.clone(),
+            NodeValue::Int(i) => i.to_string(),
+            NodeValue::Float(f) => f.to_string(),
+            NodeValue::Bool(b) => b.to_string(),
+            NodeValue::Null => "null".into(),
+            NodeValue::Seq(_) | NodeValue::Map(_) => String::new(),
+        }
+    }
+
+    /// The entry of a mapping with the key `key`.
+    pub fn get(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.value {
+            NodeValue::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.key_text() == key)
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    /// Moves every position down by `lines` (a front matter block starting inside a file).
+    pub fn shift(&mut self, lines: usize) {
+        self.line += lines;
+        match &mut self.value {
+            NodeValue::Seq(items) => items.iter_mut().for_each(|n| n.shift(lines)),
+            NodeValue::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.shift(lines);
+                v.shift(lines);
+            }),
+            _ => {}
+        }
+    }
+}
+
+struct RawNode(NodeValue);
+
+impl<'de> serde::Deserialize<'de> for RawNode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+fn located(s: serde_saphyr::Spanned<RawNode>) -> Node {
+    Node {
+        line: (s.referenced.line() as usize).max(1),
+        col: (s.referenced.column() as usize).max(1),
+        value: s.value.0,
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawVisitor {
+    type Value = RawNode;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode(NodeValue::Null))
+    }
+    fn visit_none<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode(NodeValue::Null))
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<RawNode, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawNode, E> {
+        Ok(RawNode(NodeValue::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawNode, E> {
+        Ok(RawNode(NodeValue::Int(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<RawNode, E> {
+        Ok(RawNode(match i64::try_from(v) {
+            Ok(i) => NodeValue::Int(i),
+            Err(_) => NodeValue::Float(v as f64),
+        }))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
+        Ok(RawNode(NodeValue::Float(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawNode, E> {
+        Ok(RawNode(NodeValue::Str(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<RawNode, E> {
+        Ok(RawNode(NodeValue::Str(v)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<serde_saphyr::Spanned<RawNode>>()? {
+            items.push(located(item));
+        }
+        Ok(RawNode(NodeValue::Seq(items)))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<RawNode>>()? {
+            let value = map.next_value::<serde_saphyr::Spanned<RawNode>>()?;
+            entries.push((located(key), located(value)));
+        }
+        Ok(RawNode(NodeValue::Map(entries)))
+    }
+}
+
+/// Parses a stream of `---`-separated documents into located nodes.
+pub fn nodes(text: &str) -> Result<Vec<Node>, YamlError> {
+    let docs: Vec<serde_saphyr::Spanned<RawNode>> =
+        serde_saphyr::from_multiple_with_options(text, options()).map_err(convert)?;
+    Ok(docs.into_iter().map(located).collect())
+}
+
+#[cfg(test)]
+mod node_tests {
+    use super::*;
+
+    #[test]
+    fn nodes_know_where_keys_and_values_are() {
+        let docs = nodes("- title: A\n  role: scrum-mastr\n  tags: [x, y]\n").unwrap();
+        assert_eq!(docs.len(), 1);
+        let NodeValue::Seq(items) = &docs[0].value else {
+            panic!("{docs:?}")
+        };
+        let (k, v) = items[0].get("role").unwrap();
+        assert_eq!((k.line, k.col), (2, 3));
+        assert_eq!((v.line, v.col), (2, 9));
+        let (_, tags) = items[0].get("tags").unwrap();
+        let NodeValue::Seq(t) = &tags.value else {
+            panic!()
+        };
+        assert_eq!((t[1].line, t[1].col), (3, 13));
+        assert_eq!((items[0].line, items[0].col), (1, 3));
+    }
+
+    #[test]
+    fn several_documents_are_several_nodes() {
+        let docs = nodes("title: A\n---\ntitle: B\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        let (k, _) = docs[1].get("title").unwrap();
+        assert_eq!((k.line, k.col), (3, 1));
     }
 }

@@ -13,5 +13,7 @@ mod errors;
 mod examples;
 #[path = "it/hugo.rs"]
 mod hugo;
+#[path = "it/records.rs"]
+mod records;
 #[path = "it/serve.rs"]
 mod serve;

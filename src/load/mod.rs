@@ -159,6 +159,21 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "toml") {
             continue;
         }
+        let size = std::fs::metadata(root.join(&rel)).map_or(0, |m| m.len());
+        if size > MAX_DATA_BYTES {
+            errors.push(
+                Error::file(
+                    &rel,
+                    format!(
+                        "data file is {} MB; data files are limited to {} MB",
+                        size / 1_000_000,
+                        MAX_DATA_BYTES / 1_000_000
+                    ),
+                )
+                .with_help("split it into several files under a folder of the same name"),
+            );
+            continue;
+        }
         match read_text(root, rel) {
             Ok(file) => match parse_data(&file, &ext) {
                 Ok(value) => {
@@ -185,6 +200,9 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         data_files,
     })
 }
+
+/// The largest data file read: larger ones are refused before they are read or parsed.
+pub const MAX_DATA_BYTES: u64 = 10_000_000;
 
 /// Files under `dir`, relative to `root`, sorted; hidden, backup and swap files skipped.
 fn walk_files(root: &Path, dir: &Path, errors: &mut Vec<Error>) -> Vec<PathBuf> {

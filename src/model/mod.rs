@@ -2,6 +2,7 @@
 //! sections with their URLs, cascade applied, drafts/future/expired left out (with reasons),
 //! section order, prev/next, taxonomies; URL clashes and escapes reported. Pure, no IO.
 
+pub mod records;
 pub mod sorting;
 pub mod url;
 
@@ -115,6 +116,8 @@ pub struct Site {
     pub by_source: HashMap<PathBuf, String>,
     /// Every site path the build writes (pages, sections, pagers, terms, aliases).
     pub urls: HashMap<String, PathBuf>,
+    /// Typed records, filled by [`records::collect`] after assembly.
+    pub records: records::Records,
 }
 
 struct Parsed {
@@ -512,6 +515,7 @@ pub fn assemble(
         skipped,
         by_source,
         urls,
+        records: records::Records::default(),
     })
 }
 

@@ -108,6 +108,13 @@ fn global_key(site: &Site, sources: &Sources) -> u64 {
         f.path.hash(&mut h);
         f.text.hash(&mut h);
     }
+    // Record shortcodes (role tables, RACI, glossary…) read every record of the site.
+    for r in &site.records.list {
+        (r.kind.name, &r.id, &r.title, r.weight, &r.source).hash(&mut h);
+        serde_json::to_string(&r.fields)
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
     let mut urls: Vec<(&PathBuf, &String)> = site.by_source.iter().collect();
     urls.sort();
     urls.hash(&mut h);

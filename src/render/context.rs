@@ -122,6 +122,7 @@ pub struct Views<'a> {
     pub site: &'a Site,
     pub pages: &'a [Content],
     pub sections: &'a [Content],
+    pub records: &'a crate::render::records::RecordViews,
 }
 
 impl<'a> Views<'a> {

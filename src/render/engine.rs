@@ -23,6 +23,15 @@ pub struct Engine {
 impl Engine {
     /// Loads templates (later sources override earlier ones of the same name).
     pub fn new(templates: &[TemplateSource], base_path: &str) -> Result<Engine, Vec<Error>> {
+        Self::with_records(templates, base_path, Arc::default())
+    }
+
+    /// Like [`Engine::new`], with the record functions answering from `records`.
+    pub fn with_records(
+        templates: &[TemplateSource],
+        base_path: &str,
+        records: Arc<crate::render::records::RecordViews>,
+    ) -> Result<Engine, Vec<Error>> {
         let mut chosen: HashMap<String, &TemplateSource> = HashMap::new();
         for t in templates {
             chosen.insert(t.name.clone(), t);
@@ -36,6 +45,7 @@ impl Engine {
         register(&mut tera, base_path);
         let refs: Arc<std::sync::OnceLock<RefTargets>> = Arc::default();
         register_refs(&mut tera, &refs);
+        crate::render::records::register(&mut tera, records);
         let mut engine = Engine {
             tera: Tera::new(),
             sources,

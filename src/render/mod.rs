@@ -7,6 +7,8 @@ pub mod content;
 pub mod context;
 pub mod engine;
 pub mod feeds;
+pub mod glossary;
+pub mod records;
 
 use std::collections::HashSet;
 
@@ -349,6 +351,9 @@ fn render_job(
         Job::Page(i) => {
             let page = &site.pages[i];
             ctx.insert("page", &views.page(i));
+            if let Some(record) = views.records.of_page(site, i) {
+                ctx.insert("record", record);
+            }
             let template = page
                 .meta
                 .layout

@@ -328,3 +328,44 @@ fn body_cache_reuses_unchanged_pages_and_notices_every_change() {
         "a linked page's new URL is seen"
     );
 }
+
+#[test]
+fn body_cache_notices_a_record_changed_in_another_file() {
+    let cache = tempfile::tempdir().unwrap();
+    let site = site(&[
+        (
+            "content/roles/_index.md",
+            "---\ntitle: Roles\ncascade:\n  kind: role\n---\n{{< role_table >}}\n",
+        ),
+        (
+            "content/roles/sm.md",
+            "---\ntitle: Scrum Master\nsummary: Flow.\nfocus: how\naspects:\n  metrics: Cycle time\n---\nBody.\n",
+        ),
+    ]);
+    let run = || {
+        let out = teambook()
+            .env("TEAMBOOK_CACHE_DIR", cache.path())
+            .arg("--root")
+            .arg(site.path())
+            .arg("build")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        read(site.path(), "public/roles/index.html")
+    };
+    assert!(run().contains("Cycle time"));
+    write(
+        site.path(),
+        "content/roles/sm.md",
+        b"---\ntitle: Scrum Master\nsummary: Flow.\nfocus: how\naspects:\n  metrics: Lead time\n---\nBody.\n",
+    );
+    let second = run();
+    assert!(
+        second.contains("Lead time") && !second.contains("Cycle time"),
+        "stale role table"
+    );
+}

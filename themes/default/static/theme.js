@@ -69,3 +69,50 @@
     init();
   }
 })();
+
+// Guide checklists: each item gets a checkbox whose tick is kept in this browser.
+// Without JavaScript the checklist stays a plain list.
+(function () {
+  "use strict";
+  function initChecklists() {
+    var lists = document.querySelectorAll("ul.guide-checklist[data-checklist]");
+    for (var l = 0; l < lists.length; l++) {
+      var list = lists[l];
+      var key = "teambook:checklist:" + list.getAttribute("data-checklist");
+      var saved = {};
+      try {
+        saved = JSON.parse(window.localStorage.getItem(key) || "{}");
+      } catch (e) {
+        saved = {};
+      }
+      var items = list.querySelectorAll("li");
+      for (var i = 0; i < items.length; i++) {
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.id = key + ":" + i;
+        box.checked = !!saved[i];
+        var label = document.createElement("label");
+        label.htmlFor = box.id;
+        while (items[i].firstChild) {
+          label.appendChild(items[i].firstChild);
+        }
+        items[i].appendChild(box);
+        items[i].appendChild(label);
+        (function (index, input) {
+          input.addEventListener("change", function () {
+            saved[index] = input.checked;
+            try {
+              window.localStorage.setItem(key, JSON.stringify(saved));
+            } catch (e) {}
+          });
+        })(i, box);
+      }
+      list.classList.add("is-interactive");
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initChecklists);
+  } else {
+    initChecklists();
+  }
+})();

@@ -1,0 +1,258 @@
+//! Stage 4e: glossary links. In: a rendered body and the site's terms. Out: the body with the
+//! first mention of each term (or synonym) in running text linked to its entry, the one-line
+//! definition as its tooltip; headings, code, links and other markup are left alone.
+
+use crate::render::feeds::xml_escape;
+
+/// A term as the linker needs it: the words that mean it (lowercase), its URL and definition.
+#[derive(Debug, Clone)]
+pub struct TermLink {
+    pub words: Vec<String>,
+    pub url: String,
+    pub short: String,
+}
+
+/// Elements whose text is never linked.
+const SKIP: &[&str] = &[
+    "a", "code", "pre", "kbd", "samp", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
+    "abbr", "dfn", "button", "svg", "title", "textarea", "select", "option", "dt",
+];
+
+/// Links the first mention of each term in `html`. `skip_url`: the page's own term, if any.
+pub fn link_terms(html: &str, terms: &[TermLink], skip_url: Option<&str>) -> String {
+    let mut pending: Vec<&TermLink> = terms
+        .iter()
+        .filter(|t| Some(t.url.as_str()) != skip_url)
+        .collect();
+    if pending.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut skip_depth: Vec<String> = Vec::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            track(tag, &mut skip_depth);
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let text = &rest[..end];
+        rest = &rest[end..];
+        if !skip_depth.is_empty() || pending.is_empty() {
+            out.push_str(text);
+            continue;
+        }
+        out.push_str(&link_text(text, &mut pending));
+    }
+    out
+}
+
+fn track(tag: &str, stack: &mut Vec<String>) {
+    if tag.starts_with("<!") || tag.starts_with("<?") || tag.ends_with("/>") {
+        return;
+    }
+    let closing = tag.starts_with("</");
+    let name: String = tag
+        .trim_start_matches("</")
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !SKIP.contains(&name.as_str()) {
+        return;
+    }
+    if closing {
+        if let Some(i) = stack.iter().rposition(|n| *n == name) {
+            stack.truncate(i);
+        }
+    } else {
+        stack.push(name);
+    }
+}
+
+/// Links terms in one text node; each linked term leaves `pending`.
+fn link_text(text: &str, pending: &mut Vec<&TermLink>) -> String {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        // Lowercasing changed byte lengths (rare scripts): leave the text as it is.
+        return text.to_string();
+    }
+    // Every match: (start, end, term index), earliest first, longest word first at a tie.
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    for (ti, term) in pending.iter().enumerate() {
+        let best = term
+            .words
+            .iter()
+            .filter_map(|w| find_word(&lower, w).map(|s| (s, s + w.len())))
+            .min_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
+        if let Some((s, e)) = best {
+            found.push((s, e, ti));
+        }
+    }
+    if found.is_empty() {
+        return text.to_string();
+    }
+    found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let mut out = String::with_capacity(text.len() + 128);
+    let mut at = 0;
+    let mut used = Vec::new();
+    for (s, e, ti) in found {
+        if s < at {
+            continue;
+        }
+        let term = pending[ti];
+        out.push_str(&text[at..s]);
+        out.push_str(&format!(
+            "<a class=\"term-link\" href=\"{}\" title=\"{}\">{}</a>",
+            xml_escape(&term.url),
+            xml_escape(&term.short),
+            &text[s..e]
+        ));
+        at = e;
+        used.push(ti);
+    }
+    out.push_str(&text[at..]);
+    used.sort_unstable();
+    for ti in used.into_iter().rev() {
+        pending.remove(ti);
+    }
+    out
+}
+
+/// The first whole-word occurrence of `word` in `hay` (both lowercase).
+fn find_word(hay: &str, word: &str) -> Option<usize> {
+    if word.is_empty() {
+        return None;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(word) {
+        let s = from + i;
+        let e = s + word.len();
+        let before_ok = !hay[..s].chars().next_back().is_some_and(is_word);
+        let after_ok = !hay[e..].chars().next().is_some_and(is_word);
+        if before_ok && after_ok {
+            return Some(s);
+        }
+        from = s + hay[s..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// Links terms in every page and section body, except on pages that opt out with
+/// `glossary: false`, on a term's own page and on pages holding the A–Z glossary.
+pub fn apply(
+    site: &crate::model::Site,
+    pages: &mut [crate::render::content::Content],
+    sections: &mut [crate::render::content::Content],
+) {
+    use rayon::prelude::*;
+    let terms: Vec<TermLink> = site
+        .records
+        .of_kind("term")
+        .map(|r| {
+            let mut words = vec![r.title.to_lowercase()];
+            if let Some(list) = r.fields.get("synonyms").and_then(|v| v.as_array()) {
+                words.extend(
+                    list.iter()
+                        .filter_map(|v| v.as_str())
+                        .map(str::to_lowercase),
+                );
+            }
+            TermLink {
+                words,
+                url: crate::model::url::with_base(&site.base_path, &site.pages[r.page].url),
+                short: r.text("short").unwrap_or_default().to_string(),
+            }
+        })
+        .collect();
+    if terms.is_empty() {
+        return;
+    }
+    let opted_out = |meta: &crate::parse::frontmatter::FrontMatter| {
+        meta.params.get("glossary") == Some(&serde_json::Value::Bool(false))
+    };
+    let relink = |c: &mut crate::render::content::Content, own: Option<String>| {
+        if c.html.contains("class=\"glossary-index\"") {
+            return;
+        }
+        c.html = link_terms(&c.html, &terms, own.as_deref());
+    };
+    pages.par_iter_mut().enumerate().for_each(|(i, c)| {
+        let page = &site.pages[i];
+        if opted_out(&page.meta) {
+            return;
+        }
+        let own = site
+            .records
+            .by_page
+            .get(&i)
+            .filter(|&&r| site.records.list[r].kind.name == "term")
+            .map(|_| crate::model::url::with_base(&site.base_path, &page.url));
+        relink(c, own);
+    });
+    // A section holding the terms is the glossary itself: no links to its own entries.
+    let glossary_sections: Vec<usize> = site
+        .records
+        .of_kind("term")
+        .map(|r| site.pages[r.page].section)
+        .collect();
+    sections.par_iter_mut().enumerate().for_each(|(i, c)| {
+        if !opted_out(&site.sections[i].meta) && !glossary_sections.contains(&i) {
+            relink(c, None);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod() -> Vec<TermLink> {
+        vec![
+            TermLink {
+                words: vec!["pod".into(), "pods".into()],
+                url: "/glossary/pod/".into(),
+                short: "The smallest unit \"Kubernetes\" runs.".into(),
+            },
+            TermLink {
+                words: vec!["node".into()],
+                url: "/glossary/node/".into(),
+                short: "A machine.".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn first_mention_only_and_whole_words() {
+        let out = link_terms(
+            "<p>Podcasts aside, Pods run on a node. A pod again.</p>",
+            &pod(),
+            None,
+        );
+        assert_eq!(
+            out,
+            "<p>Podcasts aside, <a class=\"term-link\" href=\"/glossary/pod/\" title=\"The smallest unit &quot;Kubernetes&quot; runs.\">Pods</a> run on a <a class=\"term-link\" href=\"/glossary/node/\" title=\"A machine.\">node</a>. A pod again.</p>"
+        );
+    }
+
+    #[test]
+    fn never_in_headings_code_or_links() {
+        let html = "<h2 id=\"pod\">Pod</h2><p><code>pod</code> <a href=\"/x/\">a pod</a></p><pre><code>pod\n</code></pre><p>The pod.</p>";
+        let out = link_terms(html, &pod(), None);
+        assert!(out.starts_with(
+            "<h2 id=\"pod\">Pod</h2><p><code>pod</code> <a href=\"/x/\">a pod</a></p><pre><code>pod\n</code></pre><p>The <a class=\"term-link\""
+        ), "{out}");
+    }
+
+    #[test]
+    fn a_term_is_not_linked_on_its_own_page() {
+        let out = link_terms("<p>A pod.</p>", &pod(), Some("/glossary/pod/"));
+        assert_eq!(out, "<p>A pod.</p>");
+    }
+}
