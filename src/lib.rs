@@ -304,6 +304,18 @@ fn static_paths(site: &model::Site, sources: &load::Sources) -> HashSet<String> 
     for s in &site.sections {
         paths.insert(format!("{}atom.xml", s.url));
     }
+    if site.config.rss {
+        let lists =
+            site.sections
+                .iter()
+                .map(|s| s.url.as_str())
+                .chain(site.taxonomies.iter().flat_map(|t| {
+                    std::iter::once(t.url.as_str()).chain(t.terms.iter().map(|x| x.url.as_str()))
+                }));
+        for url in lists {
+            paths.insert(format!("{url}index.xml"));
+        }
+    }
     paths
 }
 

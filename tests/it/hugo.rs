@@ -160,8 +160,31 @@ fn rss_feeds_are_where_hugo_puts_them() {
     let home = read(&out, "index.xml");
     assert!(home.contains("<link>https://example.org/2025/06/every-built-in-shortcode/</link>"));
     assert!(home.contains("<pubDate>Sun, 01 Jun 2025 00:00:00 +0000</pubDate>"));
+    // Links to the feeds are not broken links.
+    let linked = copy_site(&fixture("hugo/site"));
+    crate::common::write(
+        linked.path(),
+        "content/notes/feeds.md",
+        b"---\ntitle: Feeds\n---\n[All posts](/posts/index.xml), [Kubernetes](/tags/kubernetes/index.xml).\n",
+    );
+    let (code, _, stderr) = teambook_check(linked.path());
+    assert_eq!(code, 0, "{stderr}");
     // teambook's own Atom feed is still written.
     assert!(out.join("atom.xml").is_file());
+}
+
+fn teambook_check(root: &Path) -> (i32, String, String) {
+    let out = teambook()
+        .arg("--root")
+        .arg(root)
+        .arg("check")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
