@@ -106,20 +106,28 @@ struct Assets {
 
 /// Builds the site at `opts.root`: the whole pipeline, top to bottom.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    build_to(opts, false).map(|(report, _)| report)
+    build_to(opts, None).map(|(report, _)| report)
 }
 
 /// Builds the site into memory (for `serve`): nothing is written to disk. Returns the files
-/// keyed by their `/`-separated path inside the output.
-pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, OutputFiles), BuildFailure> {
-    build_to(opts, true)
+/// keyed by their `/`-separated path inside the output. Bodies whose source and inputs did not
+/// change since the build that filled `cache` are reused from it.
+pub fn build_in_memory(
+    opts: &BuildOptions,
+    cache: &render::BodyCache,
+) -> Result<(BuildReport, OutputFiles), BuildFailure> {
+    build_to(opts, Some(cache))
 }
 
 /// Output files by `/`-separated path, as [`build_in_memory`] returns them.
 pub type OutputFiles = std::collections::HashMap<String, Vec<u8>>;
 
-fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFiles), BuildFailure> {
+fn build_to(
+    opts: &BuildOptions,
+    cache: Option<&render::BodyCache>,
+) -> Result<(BuildReport, OutputFiles), BuildFailure> {
     let started = Instant::now();
+    let memory = cache.is_some();
     let root = opts.root.as_path();
 
     // 1. Load.
@@ -147,7 +155,8 @@ fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFil
     set_globals(&mut engine, &site, &sources);
     engine.tera.global_context().insert("serve", &memory);
     let hl = parse::highlight::Highlighter::global();
-    let (page_bodies, section_bodies) = render::render_bodies(&site, &engine, hl)?;
+    let cache = cache.map(|c| (c, body_inputs_fingerprint(&site, &sources)));
+    let (page_bodies, section_bodies) = render::render_bodies_cached(&site, &engine, hl, cache)?;
     let views = render::context::Views {
         site: &site,
         pages: &page_bodies,
@@ -243,6 +252,34 @@ fn set_globals(engine: &mut render::engine::Engine, site: &model::Site, sources:
             highlight_css: model::url::with_base(&site.base_path, "/syntax.css"),
         },
     );
+}
+
+/// A sum of everything a body depends on besides its own text: config, templates, data, and
+/// the pages, sections and assets links may point at.
+fn body_inputs_fingerprint(site: &model::Site, sources: &load::Sources) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(&site.config)
+        .unwrap_or_default()
+        .hash(&mut h);
+    site.base_path.hash(&mut h);
+    for t in &sources.templates {
+        (&t.name, &t.text).hash(&mut h);
+    }
+    serde_json::to_string(&sources.data)
+        .unwrap_or_default()
+        .hash(&mut h);
+    let mut targets: Vec<_> = site.by_source.iter().collect();
+    targets.sort();
+    targets.hash(&mut h);
+    for p in &site.pages {
+        (&p.path, &p.url, &p.title).hash(&mut h);
+    }
+    for s in &site.sections {
+        (&s.path, &s.url, &s.title).hash(&mut h);
+    }
+    sources.content_assets.hash(&mut h);
+    h.finish()
 }
 
 /// Site paths served by static files and content assets, for link checks.

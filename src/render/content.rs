@@ -16,7 +16,7 @@ use crate::parse::shortcodes;
 use crate::render::engine::Engine;
 
 /// What a page or section body turns into.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Content {
     pub html: String,
     pub summary_html: Option<String>,

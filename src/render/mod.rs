@@ -7,7 +7,8 @@ pub mod context;
 pub mod engine;
 pub mod feeds;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -28,10 +29,52 @@ pub fn render_bodies(
     engine: &Engine,
     hl: &Highlighter,
 ) -> Result<(Vec<Content>, Vec<Content>), Vec<Error>> {
+    render_bodies_cached(site, engine, hl, None)
+}
+
+/// Bodies of the previous build, for `serve`: a body is reused when its file's text is the
+/// same and so is everything a body may depend on besides it (config, templates, data, the
+/// site's pages and URLs), which the caller sums up in a fingerprint.
+#[derive(Default)]
+pub struct BodyCache {
+    inner: std::sync::Mutex<(u64, CachedBodies)>,
+}
+
+/// Each body by its source file, with the text it was rendered from.
+type CachedBodies = HashMap<PathBuf, (String, Content)>;
+
+/// [`render_bodies`], reusing and refilling `cache` when given.
+pub fn render_bodies_cached(
+    site: &Site,
+    engine: &Engine,
+    hl: &Highlighter,
+    cache: Option<(&BodyCache, u64)>,
+) -> Result<(Vec<Content>, Vec<Content>), Vec<Error>> {
+    let old = match cache {
+        Some((c, fingerprint)) => {
+            let mut inner = c.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let old = std::mem::take(&mut inner.1);
+            if inner.0 == fingerprint {
+                old
+            } else {
+                inner.0 = fingerprint;
+                HashMap::new()
+            }
+        }
+        None => HashMap::new(),
+    };
+    let reuse = |path: &std::path::Path, text: &str| {
+        old.get(path)
+            .filter(|(t, _)| t == text)
+            .map(|(_, c)| Ok(c.clone()))
+    };
     let pages: Vec<Result<Content, Vec<Error>>> = site
         .pages
         .par_iter()
         .map(|p| {
+            if let Some(hit) = reuse(&p.path, &p.text) {
+                return hit;
+            }
             render_body(
                 site,
                 engine,
@@ -52,19 +95,21 @@ pub fn render_bodies(
         .par_iter()
         .map(|s| match &s.path {
             None => Ok(Content::default()),
-            Some(path) => render_body(
-                site,
-                engine,
-                hl,
-                &Body {
-                    path,
-                    text: &s.text,
-                    body_start: s.body_start,
-                    body_line: s.body_line,
-                    title: &s.title,
-                    url: &s.url,
-                },
-            ),
+            Some(path) => reuse(path, &s.text).unwrap_or_else(|| {
+                render_body(
+                    site,
+                    engine,
+                    hl,
+                    &Body {
+                        path,
+                        text: &s.text,
+                        body_start: s.body_start,
+                        body_line: s.body_line,
+                        title: &s.title,
+                        url: &s.url,
+                    },
+                )
+            }),
         })
         .collect();
     let mut errors = Vec::new();
@@ -80,6 +125,18 @@ pub fn render_bodies(
     };
     let pages = split(pages);
     let sections = split(sections);
+    if let Some((c, _)) = cache.filter(|_| errors.is_empty()) {
+        let mut fresh = HashMap::with_capacity(pages.len() + sections.len());
+        for (p, body) in site.pages.iter().zip(&pages) {
+            fresh.insert(p.path.clone(), (p.text.clone(), body.clone()));
+        }
+        for (s, body) in site.sections.iter().zip(&sections) {
+            if let Some(path) = &s.path {
+                fresh.insert(path.clone(), (s.text.clone(), body.clone()));
+            }
+        }
+        c.inner.lock().unwrap_or_else(|e| e.into_inner()).1 = fresh;
+    }
     if errors.is_empty() {
         Ok((pages, sections))
     } else {

@@ -16,6 +16,7 @@ use axum::body::Bytes;
 use tokio::sync::{broadcast, watch};
 
 use crate::error::{Error, Severity};
+use crate::render::BodyCache;
 use crate::{BuildOptions, BuildReport, OutputFiles};
 use server::{AppState, Served, Signal};
 use watcher::Change;
@@ -35,6 +36,12 @@ pub struct ServeOptions {
     pub color: bool,
 }
 
+/// What every rebuild needs: the build options and the bodies of the last build.
+struct Rebuild {
+    opts: BuildOptions,
+    cache: BodyCache,
+}
+
 /// More changed files than this and the reload signal says `*` instead of listing them.
 const MAX_LISTED: usize = 1000;
 
@@ -51,11 +58,14 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
             opts.bind
         );
     }
-    let build_opts = BuildOptions {
-        base_url: Some(url.clone()),
-        drafts: opts.drafts,
-        future: opts.future,
-        ..BuildOptions::new(&opts.root)
+    let build_opts = Rebuild {
+        opts: BuildOptions {
+            base_url: Some(url.clone()),
+            drafts: opts.drafts,
+            future: opts.future,
+            ..BuildOptions::new(&opts.root)
+        },
+        cache: BodyCache::default(),
     };
     let served = Arc::new(RwLock::new(Served::default()));
     let (signals, _) = broadcast::channel(64);
@@ -127,7 +137,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
 
 /// Rebuilds after `changes` and returns what open tabs must be told.
 fn rebuild_signals_of(
-    build_opts: &BuildOptions,
+    build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
     changes: &BTreeSet<Change>,
@@ -176,11 +186,11 @@ fn rebuild_signals_of(
 /// Builds into memory; on success swaps the new files in and returns the paths that changed,
 /// on failure keeps the last good files, records the error and returns `None`.
 fn rebuild_outcome(
-    build_opts: &BuildOptions,
+    build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
 ) -> Option<Vec<String>> {
-    match crate::build_in_memory(build_opts) {
+    match crate::build_in_memory(&build_opts.opts, &build_opts.cache) {
         Ok((report, files)) => {
             print_warnings(&report, opts);
             let mut served = served.write().unwrap_or_else(|e| e.into_inner());
@@ -209,11 +219,11 @@ fn rebuild_outcome(
 
 /// The first build: like a rebuild, with the summary line of `teambook build`.
 fn first_build(
-    build_opts: &BuildOptions,
+    build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
 ) -> Option<BuildReport> {
-    match crate::build_in_memory(build_opts) {
+    match crate::build_in_memory(&build_opts.opts, &build_opts.cache) {
         Ok((report, files)) => {
             print_warnings(&report, opts);
             let mut s = served.write().unwrap_or_else(|e| e.into_inner());

@@ -225,6 +225,15 @@ fn an_edit_sends_the_reload_signal_and_serves_the_new_content() {
     assert!(changed.contains("page/index.html"), "{changed}");
     assert!(server.get("/page/").1.contains("Team Owls"));
 
+    // So does a template change, though the page's own text did not change.
+    save(
+        dir.path(),
+        "templates/shortcodes/team.html",
+        "<span>Crew {{ data.team.name }}</span>",
+    );
+    events.wait("reload");
+    assert!(server.get("/page/").1.contains("Crew Owls"));
+
     // A stylesheet change swaps styles without a page reload.
     save(dir.path(), "static/custom.css", "body { color: navy; }\n");
     events.wait("css");
