@@ -144,7 +144,7 @@ fn rebuild_signals_of(
 ) -> Vec<Signal> {
     let had_error = served.read().map(|s| s.error.is_some()).unwrap_or(false);
     let started = Instant::now();
-    let Some(changed) = rebuild_outcome(build_opts, served, opts) else {
+    let Some((_, changed)) = rebuild_outcome(build_opts, served, opts) else {
         let report = served
             .read()
             .ok()
@@ -183,20 +183,21 @@ fn rebuild_signals_of(
     signals
 }
 
-/// Builds into memory; on success swaps the new files in and returns the paths that changed,
-/// on failure keeps the last good files, records the error and returns `None`.
+/// Builds into memory; on success swaps the new files in and returns the report and the paths
+/// that changed; on failure keeps the last good files, records and prints the error, and
+/// returns `None`.
 fn rebuild_outcome(
     build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
-) -> Option<Vec<String>> {
+) -> Option<(BuildReport, Vec<String>)> {
     match crate::build_in_memory(&build_opts.opts, &build_opts.cache) {
         Ok((report, files)) => {
             print_warnings(&report, opts);
             let mut served = served.write().unwrap_or_else(|e| e.into_inner());
             let changed = swap_in(&mut served, files);
             served.error = None;
-            Some(changed)
+            Some((report, changed))
         }
         Err(failure) => {
             for w in &failure.warnings {
@@ -217,35 +218,25 @@ fn rebuild_outcome(
     }
 }
 
-/// The first build: like a rebuild, with the summary line of `teambook build`.
+/// The first build, with the summary line of `teambook build`. A broken site is served empty,
+/// with its error shown, until a save fixes it.
 fn first_build(
     build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
 ) -> Option<BuildReport> {
-    match crate::build_in_memory(&build_opts.opts, &build_opts.cache) {
-        Ok((report, files)) => {
-            print_warnings(&report, opts);
-            let mut s = served.write().unwrap_or_else(|e| e.into_inner());
-            swap_in(&mut s, files);
-            if !opts.quiet {
-                println!(
-                    "Built {} pages, {} sections, {} terms ({} files) in memory in {} ms",
-                    report.pages,
-                    report.sections,
-                    report.terms,
-                    report.files,
-                    report.elapsed.as_millis()
-                );
-            }
-            Some(report)
-        }
-        Err(_) => {
-            // Same reporting as any broken save; the site is served empty with the overlay.
-            rebuild_outcome(build_opts, served, opts);
-            None
-        }
+    let (report, _) = rebuild_outcome(build_opts, served, opts)?;
+    if !opts.quiet {
+        println!(
+            "Built {} pages, {} sections, {} terms ({} files) in memory in {} ms",
+            report.pages,
+            report.sections,
+            report.terms,
+            report.files,
+            report.elapsed.as_millis()
+        );
     }
+    Some(report)
 }
 
 fn print_warnings(report: &BuildReport, opts: &ServeOptions) {
