@@ -110,20 +110,28 @@ struct Assets {
 
 /// Builds the site at `opts.root`: the whole pipeline, top to bottom.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    build_to(opts, false).map(|(report, _)| report)
+    build_to(opts, None).map(|(report, _)| report)
 }
 
 /// Builds the site into memory (for `serve`): nothing is written to disk. Returns the files
-/// keyed by their `/`-separated path inside the output.
-pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, OutputFiles), BuildFailure> {
-    build_to(opts, true)
+/// keyed by their `/`-separated path inside the output. Bodies whose source and inputs did not
+/// change since the build that filled `cache` are reused from it.
+pub fn build_in_memory(
+    opts: &BuildOptions,
+    cache: &std::sync::Mutex<render::cache::BodyCache>,
+) -> Result<(BuildReport, OutputFiles), BuildFailure> {
+    build_to(opts, Some(cache))
 }
 
 /// Output files by `/`-separated path, as [`build_in_memory`] returns them.
 pub type OutputFiles = std::collections::HashMap<String, Vec<u8>>;
 
-fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFiles), BuildFailure> {
+fn build_to(
+    opts: &BuildOptions,
+    memory_cache: Option<&std::sync::Mutex<render::cache::BodyCache>>,
+) -> Result<(BuildReport, OutputFiles), BuildFailure> {
     let started = Instant::now();
+    let memory = memory_cache.is_some();
     let root = opts.root.as_path();
     let mut timings = Timings::new(started);
 
@@ -163,9 +171,22 @@ fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFil
     set_globals(&mut engine, &site, &sources);
     engine.tera.global_context().insert("serve", &memory);
     let hl = parse::highlight::Highlighter::global();
-    let cache = render::cache::BodyCache::open(root, &site, &sources);
+    // `serve` keeps its cache in memory between rebuilds; `build` keeps it on disk.
+    let mut disk_cache;
+    let mut memory_guard;
+    let cache: &mut render::cache::BodyCache = match memory_cache {
+        Some(m) => {
+            memory_guard = m.lock().unwrap_or_else(|e| e.into_inner());
+            memory_guard.revalidate(&site, &sources);
+            &mut memory_guard
+        }
+        None => {
+            disk_cache = render::cache::BodyCache::open(root, &site, &sources);
+            &mut disk_cache
+        }
+    };
     let (page_bodies, section_bodies, body_keys) =
-        render::render_bodies(&site, &engine, hl, &cache)?;
+        render::render_bodies(&site, &engine, hl, cache)?;
     // Bodies are cached before glossary links, which depend on every page's terms.
     let cached_bodies: Vec<render::content::Content> =
         page_bodies.iter().chain(&section_bodies).cloned().collect();
@@ -223,10 +244,10 @@ fn build_to(opts: &BuildOptions, memory: bool) -> Result<(BuildReport, OutputFil
     };
 
     timings.mark("commit");
-    cache.save(
+    cache.store(
         body_keys
             .into_iter()
-            .zip(cached_bodies.iter())
+            .zip(cached_bodies)
             .filter(|(k, _)| *k != 0)
             .collect(),
     );

@@ -59,33 +59,45 @@ impl BodyCache {
         h.finish()
     }
 
+    /// An empty cache kept in memory only (for `serve`, which rebuilds in one process).
+    pub fn in_memory() -> BodyCache {
+        BodyCache::default()
+    }
+
+    /// Forgets every entry when the site-wide inputs changed since the last build.
+    pub fn revalidate(&mut self, site: &Site, sources: &Sources) {
+        let global = global_key(site, sources);
+        if global != self.global {
+            self.entries.clear();
+            self.global = global;
+        }
+    }
+
     pub fn get(&self, key: u64) -> Option<Content> {
         self.entries.get(&key).cloned()
     }
 
-    /// Replaces the stored cache with this build's bodies. Failures are ignored: the cache
-    /// only ever saves time.
-    pub fn save(&self, bodies: Vec<(u64, &Content)>) {
-        let Some(file) = &self.file else { return };
-        #[derive(serde::Serialize)]
-        struct StoredRef<'a> {
-            global: u64,
-            entries: Vec<(u64, &'a Content)>,
-        }
-        let Ok(bytes) = serde_json::to_vec(&StoredRef {
-            global: self.global,
-            entries: bodies,
-        }) else {
-            return;
-        };
-        if let Some(dir) = file.parent() {
-            if std::fs::create_dir_all(dir).is_err() {
-                return;
+    /// Replaces the cache with this build's bodies, and writes it to disk when it has a file.
+    /// Write failures are ignored: the cache only ever saves time.
+    pub fn store(&mut self, bodies: Vec<(u64, Content)>) {
+        if let Some(file) = &self.file {
+            let stored = Stored {
+                global: self.global,
+                entries: bodies,
+            };
+            if let Ok(bytes) = serde_json::to_vec(&stored) {
+                let written = file
+                    .parent()
+                    .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+                    && {
+                        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+                        std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, file).is_ok()
+                    };
+                let _ = written;
             }
-        }
-        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() {
-            let _ = std::fs::rename(&tmp, file);
+            self.entries = stored.entries.into_iter().collect();
+        } else {
+            self.entries = bodies.into_iter().collect();
         }
     }
 }

@@ -16,6 +16,7 @@ use axum::body::Bytes;
 use tokio::sync::{broadcast, watch};
 
 use crate::error::{Error, Severity};
+use crate::render::cache::BodyCache;
 use crate::{BuildOptions, BuildReport, OutputFiles};
 use server::{AppState, Served, Signal};
 use watcher::Change;
@@ -35,6 +36,12 @@ pub struct ServeOptions {
     pub color: bool,
 }
 
+/// What every rebuild needs: the build options and the bodies of the last build.
+struct Rebuild {
+    opts: BuildOptions,
+    cache: std::sync::Mutex<BodyCache>,
+}
+
 /// More changed files than this and the reload signal says `*` instead of listing them.
 const MAX_LISTED: usize = 1000;
 
@@ -51,11 +58,14 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
             opts.bind
         );
     }
-    let build_opts = BuildOptions {
-        base_url: Some(url.clone()),
-        drafts: opts.drafts,
-        future: opts.future,
-        ..BuildOptions::new(&opts.root)
+    let build_opts = Rebuild {
+        opts: BuildOptions {
+            base_url: Some(url.clone()),
+            drafts: opts.drafts,
+            future: opts.future,
+            ..BuildOptions::new(&opts.root)
+        },
+        cache: std::sync::Mutex::new(BodyCache::in_memory()),
     };
     let served = Arc::new(RwLock::new(Served::default()));
     let (signals, _) = broadcast::channel(64);
@@ -127,14 +137,14 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
 
 /// Rebuilds after `changes` and returns what open tabs must be told.
 fn rebuild_signals_of(
-    build_opts: &BuildOptions,
+    build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
     changes: &BTreeSet<Change>,
 ) -> Vec<Signal> {
     let had_error = served.read().map(|s| s.error.is_some()).unwrap_or(false);
     let started = Instant::now();
-    let Some(changed) = rebuild_outcome(build_opts, served, opts) else {
+    let Some((_, changed)) = rebuild_outcome(build_opts, served, opts) else {
         let report = served
             .read()
             .ok()
@@ -173,20 +183,21 @@ fn rebuild_signals_of(
     signals
 }
 
-/// Builds into memory; on success swaps the new files in and returns the paths that changed,
-/// on failure keeps the last good files, records the error and returns `None`.
+/// Builds into memory; on success swaps the new files in and returns the report and the paths
+/// that changed; on failure keeps the last good files, records and prints the error, and
+/// returns `None`.
 fn rebuild_outcome(
-    build_opts: &BuildOptions,
+    build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
-) -> Option<Vec<String>> {
-    match crate::build_in_memory(build_opts) {
+) -> Option<(BuildReport, Vec<String>)> {
+    match crate::build_in_memory(&build_opts.opts, &build_opts.cache) {
         Ok((report, files)) => {
             print_warnings(&report, opts);
             let mut served = served.write().unwrap_or_else(|e| e.into_inner());
             let changed = swap_in(&mut served, files);
             served.error = None;
-            Some(changed)
+            Some((report, changed))
         }
         Err(failure) => {
             for w in &failure.warnings {
@@ -207,35 +218,25 @@ fn rebuild_outcome(
     }
 }
 
-/// The first build: like a rebuild, with the summary line of `teambook build`.
+/// The first build, with the summary line of `teambook build`. A broken site is served empty,
+/// with its error shown, until a save fixes it.
 fn first_build(
-    build_opts: &BuildOptions,
+    build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
 ) -> Option<BuildReport> {
-    match crate::build_in_memory(build_opts) {
-        Ok((report, files)) => {
-            print_warnings(&report, opts);
-            let mut s = served.write().unwrap_or_else(|e| e.into_inner());
-            swap_in(&mut s, files);
-            if !opts.quiet {
-                println!(
-                    "Built {} pages, {} sections, {} terms ({} files) in memory in {} ms",
-                    report.pages,
-                    report.sections,
-                    report.terms,
-                    report.files,
-                    report.elapsed.as_millis()
-                );
-            }
-            Some(report)
-        }
-        Err(_) => {
-            // Same reporting as any broken save; the site is served empty with the overlay.
-            rebuild_outcome(build_opts, served, opts);
-            None
-        }
+    let (report, _) = rebuild_outcome(build_opts, served, opts)?;
+    if !opts.quiet {
+        println!(
+            "Built {} pages, {} sections, {} terms ({} files) in memory in {} ms",
+            report.pages,
+            report.sections,
+            report.terms,
+            report.files,
+            report.elapsed.as_millis()
+        );
     }
+    Some(report)
 }
 
 fn print_warnings(report: &BuildReport, opts: &ServeOptions) {

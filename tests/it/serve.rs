@@ -89,6 +89,11 @@ impl Server {
 
     /// Connects to the event stream and waits for its `ready` event.
     fn events(&self) -> Events {
+        self.events_with_ready().0
+    }
+
+    /// [`Server::events`], with the data of `ready`: the current error report, if any.
+    fn events_with_ready(&self) -> (Events, String) {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             s,
@@ -113,8 +118,8 @@ impl Server {
             }
         });
         let events = Events { rx };
-        events.wait("ready");
-        events
+        let ready = events.wait("ready");
+        (events, ready)
     }
 
     fn wait_line(&self, needle: &str) -> String {
@@ -224,6 +229,15 @@ fn an_edit_sends_the_reload_signal_and_serves_the_new_content() {
     let changed = events.wait("reload");
     assert!(changed.contains("page/index.html"), "{changed}");
     assert!(server.get("/page/").1.contains("Team Owls"));
+
+    // So does a template change, though the page's own text did not change.
+    save(
+        dir.path(),
+        "templates/shortcodes/team.html",
+        "<span>Crew {{ data.team.name }}</span>",
+    );
+    events.wait("reload");
+    assert!(server.get("/page/").1.contains("Crew Owls"));
 
     // A stylesheet change swaps styles without a page reload.
     save(dir.path(), "static/custom.css", "body { color: navy; }\n");
@@ -468,4 +482,31 @@ fn build_output_never_carries_the_reload_script() {
             assert!(!text.contains("__teambook"), "{}", entry.path().display());
         }
     }
+}
+
+#[test]
+fn a_site_broken_at_start_is_served_with_its_error_until_fixed() {
+    let dir = handbook();
+    write(
+        dir.path(),
+        "content/page.md",
+        b"---\ntitle: [unclosed\n---\nBroken.\n",
+    );
+    let server = Server::start(dir.path(), &[]);
+    let (events, first) = server.events_with_ready();
+    assert!(first.contains("content/page.md:2:8"), "{first}");
+    let (status, body) = server.get("/");
+    assert_eq!(status, 404);
+    assert!(body.contains("id=\"teambook-overlay\""), "{body}");
+
+    save(
+        dir.path(),
+        "content/page.md",
+        "---\ntitle: A page\n---\nNow it builds.\n",
+    );
+    events.wait("clear");
+    events.wait("reload");
+    let (status, body) = server.get("/page/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Now it builds."), "{body}");
 }
