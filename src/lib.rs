@@ -64,6 +64,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub sections: usize,
     pub terms: usize,
+    /// Typed records (roles, terms, …), from pages and data files.
+    pub records: usize,
     pub files: usize,
     pub skipped: Vec<model::Skipped>,
     pub warnings: Vec<Error>,
@@ -185,6 +187,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         pages: site.pages.len(),
         sections: site.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        records: site.records.list.len(),
         files,
         skipped: site.skipped.clone(),
         warnings,
