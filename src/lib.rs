@@ -68,6 +68,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub sections: usize,
     pub terms: usize,
+    /// Typed records (roles, terms, …), from pages and data files.
+    pub records: usize,
     pub files: usize,
     pub skipped: Vec<model::Skipped>,
     pub warnings: Vec<Error>,
@@ -257,6 +259,7 @@ fn build_to(
         pages: site.pages.len(),
         sections: site.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        records: site.records.list.len(),
         files,
         skipped: site.skipped.clone(),
         warnings,

@@ -123,8 +123,12 @@ fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool)
                     1 => ", 1 warning".into(),
                     n => format!(", {n} warnings"),
                 };
+                let records = match report.records {
+                    0 => String::new(),
+                    n => format!(", {n} records"),
+                };
                 println!(
-                    "{what} {} pages, {} sections, {} terms ({} files){place} in {} ms{warn}",
+                    "{what} {} pages, {} sections, {} terms{records} ({} files){place} in {} ms{warn}",
                     report.pages,
                     report.sections,
                     report.terms,

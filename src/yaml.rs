@@ -49,6 +49,9 @@ fn convert(e: serde_saphyr::Error) -> YamlError {
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
+    if message.starts_with("recursion limit exceeded") || message.contains("nesting") {
+        message = "nested too deeply (more than 64 levels)".into();
+    }
     if message.starts_with("alias replay limit exceeded") {
         message = "aliases expand to too much data (an alias bomb?); write the values out".into();
     }

@@ -826,7 +826,10 @@ fn collection_section(site: &mut Site, kind: &Kind) -> usize {
         subsections: Vec::new(),
     });
     let s = site.sections.len() - 1;
-    site.sections[0].subsections.push(s);
+    let mut subs = std::mem::take(&mut site.sections[0].subsections);
+    subs.push(s);
+    subs.sort_by(|a, b| sorting::section_order(&site.sections[*a], &site.sections[*b]));
+    site.sections[0].subsections = subs;
     site.urls
         .insert(url, PathBuf::from(format!("data/{}", kind.collection)));
     s

@@ -75,73 +75,70 @@ fn track(tag: &str, stack: &mut Vec<String>) {
     }
 }
 
-/// Links terms in one text node; each linked term leaves `pending`.
+/// Links terms in one text node; each linked term leaves `pending`. One left-to-right pass:
+/// at each word start the longest pending word that matches wins.
 fn link_text(text: &str, pending: &mut Vec<&TermLink>) -> String {
     let lower = text.to_lowercase();
     if lower.len() != text.len() {
         // Lowercasing changed byte lengths (rare scripts): leave the text as it is.
         return text.to_string();
     }
-    // Every match: (start, end, term index), earliest first, longest word first at a tie.
-    let mut found: Vec<(usize, usize, usize)> = Vec::new();
-    for (ti, term) in pending.iter().enumerate() {
-        let best = term
-            .words
-            .iter()
-            .filter_map(|w| find_word(&lower, w).map(|s| (s, s + w.len())))
-            .min_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
-        if let Some((s, e)) = best {
-            found.push((s, e, ti));
+    let bytes = lower.as_bytes();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    let mut prev_word = false;
+    while i < lower.len() {
+        let Some(c) = lower[i..].chars().next() else {
+            break;
+        };
+        if !prev_word && is_word(c) {
+            let mut best: Option<(usize, usize)> = None;
+            for (ti, term) in pending.iter().enumerate() {
+                for w in &term.words {
+                    let e = i + w.len();
+                    if w.is_empty()
+                        || bytes[i] != w.as_bytes()[0]
+                        || !lower[i..].starts_with(w.as_str())
+                        || lower[e..].chars().next().is_some_and(is_word)
+                    {
+                        continue;
+                    }
+                    if best.is_none_or(|(_, be)| e > be) {
+                        best = Some((ti, e));
+                    }
+                }
+            }
+            if let Some((ti, e)) = best {
+                let term = pending.remove(ti);
+                if out.is_empty() {
+                    out.reserve(text.len() + 128);
+                }
+                out.push_str(&text[copied..i]);
+                out.push_str(&format!(
+                    "<a class=\"term-link\" href=\"{}\" title=\"{}\">{}</a>",
+                    xml_escape(&term.url),
+                    xml_escape(&term.short),
+                    &text[i..e]
+                ));
+                copied = e;
+                i = e;
+                prev_word = true;
+                if pending.is_empty() {
+                    break;
+                }
+                continue;
+            }
         }
+        prev_word = is_word(c);
+        i += c.len_utf8();
     }
-    if found.is_empty() {
+    if copied == 0 {
         return text.to_string();
     }
-    found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-    let mut out = String::with_capacity(text.len() + 128);
-    let mut at = 0;
-    let mut used = Vec::new();
-    for (s, e, ti) in found {
-        if s < at {
-            continue;
-        }
-        let term = pending[ti];
-        out.push_str(&text[at..s]);
-        out.push_str(&format!(
-            "<a class=\"term-link\" href=\"{}\" title=\"{}\">{}</a>",
-            xml_escape(&term.url),
-            xml_escape(&term.short),
-            &text[s..e]
-        ));
-        at = e;
-        used.push(ti);
-    }
-    out.push_str(&text[at..]);
-    used.sort_unstable();
-    for ti in used.into_iter().rev() {
-        pending.remove(ti);
-    }
+    out.push_str(&text[copied..]);
     out
-}
-
-/// The first whole-word occurrence of `word` in `hay` (both lowercase).
-fn find_word(hay: &str, word: &str) -> Option<usize> {
-    if word.is_empty() {
-        return None;
-    }
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(word) {
-        let s = from + i;
-        let e = s + word.len();
-        let before_ok = !hay[..s].chars().next_back().is_some_and(is_word);
-        let after_ok = !hay[e..].chars().next().is_some_and(is_word);
-        if before_ok && after_ok {
-            return Some(s);
-        }
-        from = s + hay[s..].chars().next().map_or(1, char::len_utf8);
-    }
-    None
 }
 
 /// Links terms in every page and section body, except on pages that opt out with

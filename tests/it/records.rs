@@ -220,8 +220,9 @@ fn a_typo_in_a_reference_fails_the_cli_and_keeps_the_previous_output() {
             "- title: Hero\n  role: scrum-master\n  problem: P.\n  solution: S.\n",
         ),
     ]);
-    let (code, _, err) = build(site.path(), &[]);
+    let (code, out, err) = build(site.path(), &[]);
     assert_eq!(code, 0, "{err}");
+    assert!(out.contains(", 4 records ("), "{out}");
     let before = tree(&site.path().join("public"));
     assert!(before.contains_key("antipatterns/hero/index.html"));
     write(
