@@ -150,7 +150,9 @@ for N in $PAGES; do
         for variant in min def; do
             site="$DIR/site-$variant" out="$DIR/out-$variant"
             label="teambook-$variant"
-            rm -rf "$out"
+            # A cold build starts without output and without teambook's body cache.
+            export TEAMBOOK_CACHE_DIR="$DIR/cache-$variant"
+            rm -rf "$out" "$TEAMBOOK_CACHE_DIR"
             timed "$label" "$N" cold -- "$TEAMBOOK" build --root "$site" --output-dir "$out" --quiet
             timed "$label" "$N" no-change -- "$TEAMBOOK" build --root "$site" --output-dir "$out" --quiet
             printf '\nEdited in round %s.\n' "$r" >>"$site/content/section-001/page-00001.md"

@@ -211,19 +211,20 @@ pub fn assemble(
         }
     }
 
-    // Every folder holding a page or an _index.md is a section; so are its ancestors.
+    // Sections, as Hugo has them: the home, every top-level folder holding content, and every
+    // folder with an `_index.md`. Pages in other folders belong to the nearest section above.
     let mut dirs: Vec<PathBuf> = vec![PathBuf::new()];
     let mut note_dir = |d: &Path| {
-        let mut cur = Some(d);
-        while let Some(c) = cur {
-            if !dirs.iter().any(|x| x == c) {
-                dirs.push(c.to_path_buf());
-            }
-            cur = c.parent();
+        if !dirs.iter().any(|x| x == d) {
+            dirs.push(d.to_path_buf());
         }
     };
+    let top_level = |d: &Path| d.components().next().map(|c| PathBuf::from(c.as_os_str()));
     for d in section_files.keys() {
         note_dir(d);
+        if let Some(t) = top_level(d) {
+            note_dir(&t);
+        }
     }
     for (f, bundle) in &page_files {
         let rel = rel_in_content(&f.file.path);
@@ -231,7 +232,9 @@ pub fn assemble(
             Some(b) => b.parent().map(Path::to_path_buf).unwrap_or_default(),
             None => rel.parent().map(Path::to_path_buf).unwrap_or_default(),
         };
-        note_dir(&dir);
+        if let Some(t) = top_level(&dir) {
+            note_dir(&t);
+        }
     }
     dirs.sort();
     let section_index: HashMap<PathBuf, usize> = dirs
@@ -239,13 +242,31 @@ pub fn assemble(
         .enumerate()
         .map(|(i, d)| (d.clone(), i))
         .collect();
+    // The nearest section at or above a folder, and the folder's path below it.
+    let nearest = |dir: &Path| -> (usize, PathBuf) {
+        let mut cur = dir;
+        loop {
+            if let Some(&i) = section_index.get(cur) {
+                return (
+                    i,
+                    dir.strip_prefix(cur).unwrap_or(Path::new("")).to_path_buf(),
+                );
+            }
+            cur = cur.parent().unwrap_or(Path::new(""));
+        }
+    };
+    let url_segments = |rel: &Path| -> String {
+        rel.components()
+            .map(|c| format!("{}/", urlize(&c.as_os_str().to_string_lossy())))
+            .collect()
+    };
 
     // Sections: cascade flows from a section to everything below it.
     let taxonomies = config.taxonomies.clone();
     let mut sections: Vec<Section> = Vec::with_capacity(dirs.len());
     let mut cascades: Vec<Map<String, Value>> = Vec::with_capacity(dirs.len());
     for dir in &dirs {
-        let parent = dir.parent().map(|p| section_index[p]);
+        let parent = dir.parent().map(|p| nearest(p).0);
         let inherited = parent.map(|p| cascades[p].clone()).unwrap_or_default();
         let file = section_files.remove(dir);
         let (meta, path, text, body_start, body_line) = match file {
@@ -291,9 +312,9 @@ pub fn assemble(
             },
             (None, None) => "/".into(),
             (None, Some(p)) => format!(
-                "{}{}/",
+                "{}{}",
                 sections[p].url,
-                urlize(dir_name.as_deref().unwrap_or(""))
+                url_segments(dir.strip_prefix(&sections[p].dir).unwrap_or(dir))
             ),
         };
         sections.push(Section {
@@ -319,7 +340,7 @@ pub fn assemble(
             Some(b) => b.parent().map(Path::to_path_buf).unwrap_or_default(),
             None => rel.parent().map(Path::to_path_buf).unwrap_or_default(),
         };
-        let section = section_index[&dir];
+        let (section, below) = nearest(&dir);
         let map = merge_cascade(&cascades[section], f.map.clone());
         let split = split_of(&f);
         let meta = match frontmatter::typed(&f.file.path, &f.file.text, &split, map, &taxonomies) {
@@ -391,7 +412,7 @@ pub fn assemble(
                         .as_deref()
                         .map(urlize)
                         .unwrap_or_else(|| urlize(&stem));
-                    format!("{}{}/", sections[section].url, slug)
+                    format!("{}{}{}/", sections[section].url, url_segments(&below), slug)
                 }
             },
         };

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common::{build, copy_site, fixture, read, teambook};
+use crate::common::{build, copy_site, fixture, main_of, read, site, teambook};
 
 /// The HTML files of an output folder as site paths (`/posts/index.html`).
 fn html_urls(out: &Path) -> BTreeSet<String> {
@@ -216,4 +216,41 @@ fn init_from_hugo_writes_an_equivalent_teambook_yaml() {
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn nested_folders_without_index_are_not_sections() {
+    let site = site(&[
+        ("content/_index.md", "Home"),
+        ("content/docs/_index.md", "---\ntitle: Docs\n---\n"),
+        (
+            "content/docs/how to/Deploy Now.md",
+            "---\ntitle: Deploy\n---\nSteps.\n",
+        ),
+        ("content/docs/ops/_index.md", "---\ntitle: Ops\n---\n"),
+        (
+            "content/docs/ops/deep/pager.md",
+            "---\ntitle: Pager\n---\nOn call.\n",
+        ),
+        (
+            "content/notes/2026/jan.md",
+            "---\ntitle: January\n---\nNotes.\n",
+        ),
+    ]);
+    let (code, _, err) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let out = site.path().join("public");
+    // Pages keep their folder path in the URL, as Hugo does…
+    assert!(out.join("docs/how-to/deploy-now/index.html").exists());
+    assert!(out.join("docs/ops/deep/pager/index.html").exists());
+    assert!(out.join("notes/2026/jan/index.html").exists());
+    // …but only top-level folders and folders with _index.md get a list page.
+    assert!(out.join("notes/index.html").exists());
+    assert!(out.join("docs/ops/index.html").exists());
+    assert!(!out.join("docs/how-to/index.html").exists());
+    assert!(!out.join("docs/ops/deep/index.html").exists());
+    assert!(!out.join("notes/2026/index.html").exists());
+    // The page is listed in its nearest section.
+    assert!(main_of(&read(&out, "docs/index.html")).contains("Deploy"));
+    assert!(main_of(&read(&out, "docs/ops/index.html")).contains("Pager"));
 }
