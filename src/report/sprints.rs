@@ -1008,7 +1008,13 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
                 "rows": v.sprints,
                 "average": v.average, "min": v.min, "max": v.max,
             },
-            "forecast": fc,
+            // With a sprint of zero velocity in range, the slowest case has no end.
+            "forecast": fc.map(|f| json!({
+                "open_points": f.open_points,
+                "fewest": f.fewest,
+                "likely": f.likely,
+                "most": (f.most != u32::MAX).then_some(f.most),
+            })),
             "burnup": {
                 "svg": charts::burnup_svg(&days, &format!("burnup-{}", s.number)),
                 "rows": days.iter().map(|d| json!({"day": d.day.to_string(), "label": format!("{} {}", d.day.day(), MONTHS[(d.day.month() - 1) as usize]), "scope": d.scope, "done": d.done})).collect::<Vec<_>>(),
