@@ -233,3 +233,44 @@ fn backlog_field_errors_quote_the_line_as_written() {
     // Errors about a file whose keys were read in another spelling quote the line as written.
     assert!(reports.contains("Business Value: [a, b]"), "{reports}");
 }
+
+#[test]
+fn new_sprint_carries_over_unfinished_items_and_open_actions() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        ("data/backlog.yaml", BACKLOG),
+        ("content/sprints/sprint-1.md", SPRINT_1),
+        ("content/sprints/sprint-2.md", SPRINT_2),
+    ]);
+    let new = |n: &str| {
+        teambook()
+            .arg("--root")
+            .arg(dir.path())
+            .args(["new", "sprint", n])
+            .output()
+            .unwrap()
+    };
+    let out = new("3");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = read(dir.path(), "content/sprints/sprint-3.md");
+    assert!(text.contains("number: 3\n"), "{text}");
+    // Sprint 2 ended on Friday 27 March and lasted twelve days.
+    assert!(
+        text.contains("start: 2026-03-30\nend: 2026-04-10\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("items:\n  # Unfinished in sprint 2:\n  - \"PBI-3\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("{id: \"A-2\", text: \"Write smaller items\", owner: \"Kim\", status: open}"),
+        "{text}"
+    );
+    assert!(!text.contains("A-1"), "{text}");
+    // The new sprint builds as written.
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(new("3").status.code(), Some(2));
+    assert_eq!(new("9").status.code(), Some(2));
+}
