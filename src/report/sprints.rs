@@ -1266,3 +1266,47 @@ pub fn new_sprint(root: &Path, number: &str) -> Result<PathBuf, Error> {
     std::fs::write(&dest, out).map_err(|e| Error::io(&dest, e))?;
     Ok(dest)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn date_ranges_read_naturally() {
+        assert_eq!(
+            date_range(date(2026, 10, 12), date(2026, 10, 23)),
+            "12–23 Oct 2026"
+        );
+        assert_eq!(
+            date_range(date(2026, 9, 28), date(2026, 10, 9)),
+            "28 Sep – 9 Oct 2026"
+        );
+        assert_eq!(
+            date_range(date(2026, 12, 28), date(2027, 1, 8)),
+            "28 Dec 2026 – 8 Jan 2027"
+        );
+    }
+
+    #[test]
+    fn teams_keys_are_rewritten_in_place_and_only_in_backlog_and_sprint_files() {
+        let text = "# c\n---\nTitle: A\nBusiness Value: x\nUnknown Key: y\nAcceptance Criteria:\n  - text: t\n    Met: true\n";
+        let files = [
+            SourceFile {
+                path: "data/backlog.yaml".into(),
+                text: text.into(),
+            },
+            SourceFile {
+                path: "data/teams.yaml".into(),
+                text: text.into(),
+            },
+        ];
+        let out = normalize_keys(&files);
+        assert_eq!(
+            out[0].text,
+            "# c\n---\ntitle: A\nbusiness_value: x\nUnknown Key: y\nacceptance_criteria:\n  - text: t\n    met: true\n"
+        );
+        assert_eq!(out[0].text.len(), text.len());
+        assert_eq!(out[1].text, text);
+    }
+}
