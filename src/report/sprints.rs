@@ -504,19 +504,54 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
             }
         }
         let mut actions: Vec<Action> = Vec::new();
-        if let Some((_, retro)) = node.get("retro") {
-            for key in ["went_well", "went_wrong"] {
-                if let Some((_, l)) = retro.get(key) {
-                    if !matches!(l.value, NodeValue::Seq(_) | NodeValue::Null) {
-                        err(
-                            l.line,
-                            l.col,
-                            format!("`retro.{key}` must be a list, found {}", shape(l)),
-                            None,
-                        );
+        // Review and retro: known keys only, lists where lists belong.
+        for (part, keys) in [
+            (
+                "review",
+                &["highlights", "stakeholder_feedback", "next_steps"][..],
+            ),
+            ("retro", &["went_well", "went_wrong", "actions"][..]),
+        ] {
+            let Some((_, v)) = node.get(part) else {
+                continue;
+            };
+            match &v.value {
+                NodeValue::Map(entries) => {
+                    for (k, x) in entries {
+                        let name = k.key_text();
+                        if !keys.contains(&name.as_str()) {
+                            let help = did_you_mean(&name, keys.iter().copied()).map_or_else(
+                                || format!("use {}", keys.join(", ")),
+                                |s| format!("did you mean `{s}`?"),
+                            );
+                            err(
+                                k.line,
+                                k.col,
+                                format!("unknown key `{part}.{name}`"),
+                                Some(help),
+                            );
+                        } else if name != "actions"
+                            && !matches!(x.value, NodeValue::Seq(_) | NodeValue::Null)
+                        {
+                            err(
+                                x.line,
+                                x.col,
+                                format!("`{part}.{name}` must be a list, found {}", shape(x)),
+                                None,
+                            );
+                        }
                     }
                 }
+                NodeValue::Null => {}
+                _ => err(
+                    v.line,
+                    v.col,
+                    format!("`{part}` must be a mapping, found {}", shape(v)),
+                    Some(format!("keys: {}", keys.join(", "))),
+                ),
             }
+        }
+        if let Some((_, retro)) = node.get("retro") {
             if let Some((_, list)) = retro.get("actions") {
                 let NodeValue::Seq(list) = &list.value else {
                     err(

@@ -188,7 +188,7 @@ fn each_sprint_check_at_its_exact_position() {
         "2026-05-04",
         "2026-05-15",
         "[PBI-2]",
-        "retro:\n  actions:\n    - {id: A-1, text: x, owner: y}\n    - {id: A-1, text: z, owner: y}\n",
+        "retro:\n  actions:\n    - {id: A-1, text: x, owner: y}\n    - {id: A-1, text: z, owner: y}\n  went_wel: [x]\nreview:\n  highlights: one\n",
     );
     let (errors, _) = errors_of(&[
         ("data/backlog.yaml", BACKLOG),
@@ -201,6 +201,8 @@ fn each_sprint_check_at_its_exact_position() {
     let expected = [
         "content/sprints/s2.md:8:16: `items` refers to no backlog item `PBI-33` [did you mean `PBI-3`?]",
         "content/sprints/s3.md:7:6: the sprint ends (2026-03-30) before it starts (2026-04-01) [swap `start` and `end`, or fix the typo]",
+        "content/sprints/s6.md:13:3: unknown key `retro.went_wel` [did you mean `went_well`?]",
+        "content/sprints/s6.md:15:15: `review.highlights` must be a list, found text",
         "content/sprints/s6.md:12:12: duplicate action id `A-1` [line 11 already has an action `A-1`; give this one another id]",
         "content/sprints/s2.md:8:9: `PBI-1` is in sprint 1 and sprint 2 at the same time (2026-03-02 to 2026-03-13 overlaps 2026-03-10 to 2026-03-20) [an item is in one sprint at a time; list it again only when it was unfinished]",
         "content/sprints/s6.md:8:9: `PBI-2` is in sprint 6 but was already done in sprint 5, so it cannot be carried over [an item is in one sprint at a time; list it again only when it was unfinished]",
