@@ -145,7 +145,7 @@ fn backlog_in_the_teams_style_loads_and_renders() {
     assert!(plan.contains(">Sprint 2</a>") && !plan.contains(">Sprint 1</a></th>"));
     assert!(plan.contains("Goal partly met"));
     // velocity: chart and table of both sprints.
-    assert!(plan.contains("role=\"img\"") && plan.contains("<caption>Velocity data</caption>"));
+    assert!(plan.contains("role=\"img\"") && plan.contains("<caption>Points per sprint</caption>"));
     // retro n=1 and the open actions after sprint 2.
     assert!(plan.contains("Late reviews"));
     assert!(plan.contains("A-2</span> Write smaller items"));
