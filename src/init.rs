@@ -47,6 +47,9 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<
 /// section that cascades `kind: KIND` when there is one, else into `content/<collection>/`.
 pub fn new_record(root: &Path, kind_name: &str, name: &str) -> Result<PathBuf, Error> {
     let kind = crate::model::records::kind_or_hint(kind_name).map_err(Error::Usage)?;
+    if kind.name == "sprint" {
+        return crate::report::sprints::new_sprint(root, name);
+    }
     let slug = crate::model::url::urlize(name);
     if slug.is_empty() {
         return Err(Error::Usage(format!("`{name}` makes an empty file name")));

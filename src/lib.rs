@@ -159,17 +159,27 @@ fn build_to(
     let mut site = model::assemble(config, sources.content.clone(), include)?;
 
     // 3b. Typed records: checked against their kinds; data-file records get pages.
-    model::records::collect(&mut site, &sources.data_files)?;
+    // Backlog and sprint files may spell keys `Business Value`; they are read as `business_value`.
+    let data_files = report::sprints::normalize_keys(&sources.data_files);
+    model::records::collect(&mut site, &data_files).map_err(|mut errors| {
+        report::sprints::restore_lines(&mut errors, &sources.data_files);
+        errors
+    })?;
+    // 3c. Sprint reports: checked against the backlog, metrics and charts computed.
+    let sprint_analysis = std::sync::Arc::new(report::sprints::analyse(&site, &data_files)?);
 
     timings.mark("model");
     // 4. Render bodies (shortcodes, Markdown, highlighting), then check links.
-    let record_views = std::sync::Arc::new(render::records::RecordViews::new(&site));
+    let mut record_views = render::records::RecordViews::new(&site);
+    sprint_analysis.enrich(&mut record_views);
+    let record_views = std::sync::Arc::new(record_views);
     let mut engine = render::engine::Engine::with_records(
         &sources.templates,
         &site.base_path,
         record_views.clone(),
     )?;
     engine.register_site(&site);
+    report::sprints::register(&mut engine.tera, sprint_analysis.clone());
     set_globals(&mut engine, &site, &sources);
     engine.tera.global_context().insert("serve", &memory);
     let hl = parse::highlight::Highlighter::global();

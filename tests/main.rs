@@ -17,3 +17,5 @@ mod hugo;
 mod records;
 #[path = "it/serve.rs"]
 mod serve;
+#[path = "it/sprints.rs"]
+mod sprints;

@@ -32,6 +32,14 @@ pub enum FieldType {
     RefList(&'static str),
     /// A map of responsibility → one of `R`, `A`, `C`, `I`.
     Raci,
+    /// A number, whole or not, at least 0 (story points).
+    Number,
+    /// A calendar date `YYYY-MM-DD`.
+    Date,
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
+    /// Any YAML structure; its kind's own checks look inside (sprint items, review, retro).
+    Any,
 }
 
 /// One field of a kind's schema.
@@ -201,6 +209,18 @@ pub const KINDS: &[Kind] = &[
                 "Responsibility → R, A, C or I",
             ),
         ],
+    },
+    Kind {
+        name: "pbi",
+        collection: "backlog",
+        title: "Backlog",
+        fields: crate::report::sprints::PBI_FIELDS,
+    },
+    Kind {
+        name: "sprint",
+        collection: "sprints",
+        title: "Sprints",
+        fields: crate::report::sprints::SPRINT_FIELDS,
     },
 ];
 
@@ -1151,6 +1171,12 @@ fn read_record(
                     None
                 }
             },
+            FieldType::Number | FieldType::Date | FieldType::Choice(_) | FieldType::Any => {
+                crate::report::sprints::read_value(&key, field.ty, v)
+                    .map_err(|(line, col, msg)| err(line, col, msg, None))
+                    .ok()
+                    .flatten()
+            }
         };
         let Some(value) = value else { continue };
         d.at.insert(key.clone(), (v.line, v.col));
@@ -1246,6 +1272,10 @@ fn field_schema(field: &Field) -> Value {
             "type": "object",
             "additionalProperties": {"enum": ["R", "A", "C", "I", "r", "a", "c", "i"]}
         }),
+        FieldType::Number => serde_json::json!({"type": "number", "minimum": 0}),
+        FieldType::Date => serde_json::json!({"type": "string", "format": "date"}),
+        FieldType::Choice(words) => serde_json::json!({"enum": words}),
+        FieldType::Any => serde_json::json!({}),
     };
     if s.get("description").is_none() {
         s["description"] = Value::from(field.doc);
@@ -1303,6 +1333,9 @@ pub fn archetype(kind: &Kind, title: &str, with_kind: bool) -> String {
             FieldType::Int(..) => "0",
             FieldType::TextList | FieldType::RefList(_) => "[]",
             FieldType::TextMap | FieldType::Groups | FieldType::Raci => "{}",
+            FieldType::Number | FieldType::Any => "null",
+            FieldType::Date => "\"\"",
+            FieldType::Choice(words) => words[0],
         };
         out.push_str(&format!("{}: {value}  # {}\n", f.name, f.doc));
     }

@@ -46,6 +46,8 @@ impl Engine {
         let refs: Arc<std::sync::OnceLock<RefTargets>> = Arc::default();
         register_refs(&mut tera, &refs);
         crate::render::records::register(&mut tera, records);
+        // Sprint functions answer from an empty analysis until the build registers its own.
+        crate::report::sprints::register(&mut tera, Arc::default());
         let mut engine = Engine {
             tera: Tera::new(),
             sources,

@@ -3,3 +3,4 @@
 
 pub mod charts;
 pub mod metrics;
+pub mod sprints;

@@ -1,0 +1,1347 @@
+//! Stage 3c: sprint reports. In: the `pbi` and `sprint` records and the YAML they came from.
+//! Out: sprint checks located at `file:line:col`, and for templates each sprint's report
+//! (metrics, items, review, retro, follow-up, charts) plus an overview of all sprints.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, did_you_mean};
+use crate::load::SourceFile;
+use crate::model::Site;
+use crate::model::records::{Field, FieldType, Record};
+use crate::report::charts;
+use crate::report::metrics::{self, Action, ActionStatus, Item, Sprint, Status};
+use crate::yaml::{Node, NodeValue};
+
+const fn f(name: &'static str, ty: FieldType, required: bool, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        required,
+        doc,
+    }
+}
+
+const STATUSES: &[&str] = &["todo", "in_progress", "done", "dropped"];
+
+/// Fields of a backlog item (`pbi`).
+pub const PBI_FIELDS: &[Field] = &[
+    f(
+        "id",
+        FieldType::Text,
+        false,
+        "The team's own id, e.g. `PBI-104`; sprints list items by it",
+    ),
+    f(
+        "type",
+        FieldType::Choice(&["feature", "platform", "bug", "debt"]),
+        false,
+        "feature, platform, bug or debt",
+    ),
+    f(
+        "business_value",
+        FieldType::Text,
+        false,
+        "What it is worth, in words a stakeholder can check (or a number)",
+    ),
+    f(
+        "components",
+        FieldType::TextList,
+        false,
+        "Parts of the product it changes",
+    ),
+    f(
+        "technical_components",
+        FieldType::TextList,
+        false,
+        "Parts of the platform it changes",
+    ),
+    f(
+        "acceptance_criteria",
+        FieldType::Any,
+        false,
+        "List of criteria: text, or `{text, met}`",
+    ),
+    f("points", FieldType::Number, false, "Relative size"),
+    f(
+        "status",
+        FieldType::Choice(STATUSES),
+        false,
+        "todo, in_progress, done or dropped",
+    ),
+    f(
+        "factors",
+        FieldType::RefList("factor"),
+        false,
+        "Twelve-factor records it touches",
+    ),
+    f(
+        "owner",
+        FieldType::Text,
+        false,
+        "Who answers questions about it",
+    ),
+    f(
+        "added_on",
+        FieldType::Date,
+        false,
+        "When it entered the backlog or the sprint",
+    ),
+    f(
+        "done_on",
+        FieldType::Date,
+        false,
+        "When it met its criteria",
+    ),
+];
+
+/// Fields of a sprint.
+pub const SPRINT_FIELDS: &[Field] = &[
+    f(
+        "number",
+        FieldType::Int(1, i64::MAX),
+        true,
+        "The sprint's number",
+    ),
+    f("name", FieldType::Text, false, "A short name"),
+    f(
+        "goal",
+        FieldType::Text,
+        true,
+        "The sprint goal in one sentence",
+    ),
+    f(
+        "goal_met",
+        FieldType::Choice(&["yes", "partly", "no"]),
+        false,
+        "yes, partly or no",
+    ),
+    f("start", FieldType::Date, true, "First day"),
+    f("end", FieldType::Date, true, "Last day"),
+    f(
+        "items",
+        FieldType::Any,
+        false,
+        "Pbi ids, `{pbi, status, added_on, done_on}`, or inline pbis",
+    ),
+    f(
+        "review",
+        FieldType::Any,
+        false,
+        "highlights, stakeholder_feedback, next_steps (lists of text)",
+    ),
+    f(
+        "retro",
+        FieldType::Any,
+        false,
+        "went_well, went_wrong (lists), actions ({id, text, owner, due, status})",
+    ),
+];
+
+fn shape(n: &Node) -> &'static str {
+    match n.value {
+        NodeValue::Null => "nothing",
+        NodeValue::Bool(_) => "true/false",
+        NodeValue::Int(_) | NodeValue::Float(_) => "a number",
+        NodeValue::Str(_) => "text",
+        NodeValue::Seq(_) => "a list",
+        NodeValue::Map(_) => "a mapping",
+    }
+}
+
+type Located = (usize, usize, String);
+
+fn number(key: &str, v: &Node) -> Result<Option<f64>, Located> {
+    match &v.value {
+        NodeValue::Int(i) if *i >= 0 => Ok(Some(*i as f64)),
+        NodeValue::Float(x) if *x >= 0.0 && x.is_finite() => Ok(Some(*x)),
+        NodeValue::Null => Ok(None),
+        NodeValue::Str(s) => Err((
+            v.line,
+            v.col,
+            format!("`{key}` must be a number, found `{s}`"),
+        )),
+        _ => Err((
+            v.line,
+            v.col,
+            format!("`{key}` must be a number of 0 or more, found {}", shape(v)),
+        )),
+    }
+}
+
+fn date(key: &str, v: &Node) -> Result<Option<Date>, Located> {
+    match &v.value {
+        NodeValue::Null => Ok(None),
+        NodeValue::Str(s) if s.trim().is_empty() => Ok(None),
+        NodeValue::Str(s) => s.trim().parse::<Date>().map(Some).map_err(|_| {
+            (
+                v.line,
+                v.col,
+                format!("`{key}` is not a date: `{s}` (write it as YYYY-MM-DD, e.g. 2026-10-12)"),
+            )
+        }),
+        _ => Err((
+            v.line,
+            v.col,
+            format!("`{key}` must be a date (YYYY-MM-DD), found {}", shape(v)),
+        )),
+    }
+}
+
+/// Reads a field of the types this module adds to the record registry. `Ok(None)`: left empty.
+pub fn read_value(key: &str, ty: FieldType, v: &Node) -> Result<Option<Value>, Located> {
+    match ty {
+        FieldType::Number => Ok(number(key, v)?.map(|x| {
+            if x.fract() == 0.0 {
+                Value::from(x as i64)
+            } else {
+                Value::from(x)
+            }
+        })),
+        FieldType::Date => Ok(date(key, v)?.map(|d| Value::from(d.to_string()))),
+        FieldType::Choice(words) => {
+            let word = match &v.value {
+                NodeValue::Str(s) => s.trim().to_lowercase().replace([' ', '-'], "_"),
+                NodeValue::Bool(true) => "yes".into(),
+                NodeValue::Bool(false) => "no".into(),
+                NodeValue::Null => return Ok(None),
+                _ => String::new(),
+            };
+            if words.contains(&word.as_str()) {
+                Ok(Some(Value::from(word)))
+            } else {
+                let found = match &v.value {
+                    NodeValue::Str(s) => format!("`{s}`"),
+                    _ => shape(v).to_string(),
+                };
+                Err((
+                    v.line,
+                    v.col,
+                    format!("`{key}` must be one of {}, found {found}", words.join(", ")),
+                ))
+            }
+        }
+        _ => Ok(Some(v.to_json())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The teams' own spelling of keys.
+
+/// Field names a backlog or sprint file may spell `Title Case With Spaces`.
+fn known_key(norm: &str) -> bool {
+    const NESTED: &[&str] = &[
+        "title",
+        "slug",
+        "weight",
+        "body",
+        "text",
+        "met",
+        "pbi",
+        "highlights",
+        "stakeholder_feedback",
+        "next_steps",
+        "went_well",
+        "went_wrong",
+        "actions",
+        "due",
+    ];
+    NESTED.contains(&norm)
+        || PBI_FIELDS.iter().any(|f| f.name == norm)
+        || SPRINT_FIELDS.iter().any(|f| f.name == norm)
+}
+
+fn is_collection_file(path: &Path) -> bool {
+    let mut parts = path.components();
+    parts.next().is_some_and(|c| c.as_os_str() == "data")
+        && parts.next().is_some_and(|c| {
+            let name = Path::new(c.as_os_str()).with_extension("");
+            name == Path::new("backlog") || name == Path::new("sprints")
+        })
+}
+
+/// The data files with keys such as `Business Value` or `ID` rewritten to `business_value` and
+/// `id` in place. The rewrite keeps every length, so lines and columns stay true.
+pub fn normalize_keys(files: &[SourceFile]) -> Vec<SourceFile> {
+    files
+        .iter()
+        .map(|file| {
+            if !is_collection_file(&file.path) {
+                return file.clone();
+            }
+            let Ok(docs) = crate::yaml::nodes(&file.text) else {
+                return file.clone();
+            };
+            let mut keys = Vec::new();
+            for d in &docs {
+                collect_keys(d, &mut keys);
+            }
+            let mut lines: Vec<String> = file.text.split('\n').map(str::to_string).collect();
+            for (line, col, from, to) in keys {
+                let Some(l) = lines.get_mut(line - 1) else {
+                    continue;
+                };
+                let Some((start, _)) = l.char_indices().nth(col - 1) else {
+                    continue;
+                };
+                if l[start..].starts_with(&from) {
+                    l.replace_range(start..start + from.len(), &to);
+                }
+            }
+            SourceFile {
+                path: file.path.clone(),
+                text: lines.join("\n"),
+            }
+        })
+        .collect()
+}
+
+fn collect_keys(n: &Node, out: &mut Vec<(usize, usize, String, String)>) {
+    match &n.value {
+        NodeValue::Map(entries) => {
+            for (k, v) in entries {
+                if let NodeValue::Str(s) = &k.value {
+                    let norm = s.to_lowercase().replace(' ', "_");
+                    if norm != *s && norm.len() == s.len() && known_key(&norm) {
+                        out.push((k.line, k.col, s.clone(), norm));
+                    }
+                }
+                collect_keys(v, out);
+            }
+        }
+        NodeValue::Seq(items) => items.iter().for_each(|i| collect_keys(i, out)),
+        _ => {}
+    }
+}
+
+/// Puts the lines as written back into errors about rewritten files.
+pub fn restore_lines(errors: &mut [Error], originals: &[SourceFile]) {
+    for e in errors {
+        if let Error::At {
+            path,
+            line,
+            source_line,
+            ..
+        } = e
+        {
+            if let Some(file) = originals.iter().find(|f| &f.path == path) {
+                *source_line = file.text.lines().nth(*line - 1).map(str::to_string);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks and the report model.
+
+/// A sprint's line-up item, resolved.
+#[derive(Debug, Clone)]
+struct Entry {
+    id: String,
+    /// The pbi record, when the item refers to one.
+    pbi: Option<usize>,
+    /// Inline item fields, or the pbi's.
+    fields: Map<String, Value>,
+    status: Option<Status>,
+    added_on: Option<Date>,
+    done_on: Option<Date>,
+    at: (usize, usize),
+}
+
+#[derive(Debug, Clone)]
+struct SprintIn {
+    record: usize,
+    number: u32,
+    start: Date,
+    end: Date,
+    entries: Vec<Entry>,
+    actions: Vec<Action>,
+    path: PathBuf,
+    text: String,
+}
+
+/// Everything the templates need about sprints.
+#[derive(Debug, Default, Clone)]
+pub struct Analysis {
+    /// Record index of a sprint → its `report` view.
+    pub reports: HashMap<usize, Value>,
+    /// All sprints, for the sprints index and the shortcodes.
+    pub overview: Value,
+    /// Every pbi view with its status, for `{{< backlog >}}`.
+    pub backlog: Vec<Value>,
+}
+
+fn record_node(site: &Site, r: &Record, files: &[SourceFile]) -> Option<(String, Node)> {
+    let page = &site.pages[r.page];
+    if r.source.starts_with("data") {
+        let file = files.iter().find(|f| f.path == r.source)?;
+        let docs = crate::yaml::nodes(&file.text).ok()?;
+        let mut found = None;
+        let mut visit = |n: &Node| {
+            if found.is_none()
+                && n.get("title")
+                    .is_some_and(|(_, t)| t.to_json().as_str() == Some(r.title.as_str()))
+            {
+                found = Some(n.clone());
+            }
+        };
+        for d in &docs {
+            match &d.value {
+                NodeValue::Seq(items) => items.iter().for_each(&mut visit),
+                _ => visit(d),
+            }
+        }
+        return found.map(|n| (file.text.clone(), n));
+    }
+    let split = crate::parse::frontmatter::split(&page.path, &page.text).ok()?;
+    let mut node = crate::yaml::nodes(split.front).ok()?.pop()?;
+    node.shift(split.front_line - 1);
+    Some((page.text.clone(), node))
+}
+
+fn status_of(v: &Value) -> Option<Status> {
+    match v.as_str()? {
+        "todo" => Some(Status::Todo),
+        "in_progress" => Some(Status::InProgress),
+        "done" => Some(Status::Done),
+        "dropped" => Some(Status::Dropped),
+        _ => None,
+    }
+}
+
+fn date_of(v: Option<&Value>) -> Option<Date> {
+    v?.as_str()?.parse().ok()
+}
+
+fn num(v: Option<&Value>) -> f64 {
+    match v {
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
+        Some(Value::String(s)) => s.trim().parse().unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+/// Checks the sprints against the backlog and builds their reports. `files`: the data files as
+/// the records stage read them.
+pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>> {
+    let records = &site.records;
+    let mut errors = Vec::new();
+    // Pbis by the team's id and by record id.
+    let mut pbis: HashMap<String, usize> = HashMap::new();
+    let mut pbi_ids: Vec<String> = Vec::new();
+    for (i, r) in records.list.iter().enumerate() {
+        if r.kind.name != "pbi" {
+            continue;
+        }
+        let id = r.text("id").unwrap_or(&r.id).to_string();
+        pbis.insert(id.clone(), i);
+        pbis.entry(r.id.clone()).or_insert(i);
+        pbi_ids.push(id);
+    }
+    let mut sprints: Vec<SprintIn> = Vec::new();
+    for (i, r) in records.list.iter().enumerate() {
+        if r.kind.name != "sprint" {
+            continue;
+        }
+        let Some((text, node)) = record_node(site, r, files) else {
+            continue;
+        };
+        let mut err = |line: usize, col: usize, msg: String, help: Option<String>| {
+            let e = Error::at(&r.source, &text, line, col, msg);
+            errors.push(match help {
+                Some(h) => e.with_help(h),
+                None => e,
+            });
+        };
+        let (Some(start), Some(end)) =
+            (date_of(r.fields.get("start")), date_of(r.fields.get("end")))
+        else {
+            continue;
+        };
+        if end < start {
+            let (line, col) = node
+                .get("end")
+                .map_or((node.line, node.col), |(_, v)| (v.line, v.col));
+            err(
+                line,
+                col,
+                format!("the sprint ends ({end}) before it starts ({start})"),
+                Some("swap `start` and `end`, or fix the typo".into()),
+            );
+        }
+        let mut entries = Vec::new();
+        if let Some((_, items)) = node.get("items") {
+            match &items.value {
+                NodeValue::Seq(list) => {
+                    for item in list {
+                        match read_entry(item, &pbis, records) {
+                            Ok(e) => entries.push(e),
+                            Err((line, col, msg)) => {
+                                let help = match &item.value {
+                                    NodeValue::Str(s) => Some(s.clone()),
+                                    _ => item.get("pbi").and_then(|(_, v)| {
+                                        v.to_json().as_str().map(str::to_string)
+                                    }),
+                                }
+                                .filter(|_| msg.contains("no backlog item"))
+                                .and_then(|s| did_you_mean(&s, pbi_ids.iter().map(String::as_str)))
+                                .map(|s| format!("did you mean `{s}`?"));
+                                err(line, col, msg, help);
+                            }
+                        }
+                    }
+                }
+                NodeValue::Null => {}
+                _ => err(
+                    items.line,
+                    items.col,
+                    format!("`items` must be a list, found {}", shape(items)),
+                    None,
+                ),
+            }
+        }
+        let mut actions: Vec<Action> = Vec::new();
+        // Review and retro: known keys only, lists where lists belong.
+        for (part, keys) in [
+            (
+                "review",
+                &["highlights", "stakeholder_feedback", "next_steps"][..],
+            ),
+            ("retro", &["went_well", "went_wrong", "actions"][..]),
+        ] {
+            let Some((_, v)) = node.get(part) else {
+                continue;
+            };
+            match &v.value {
+                NodeValue::Map(entries) => {
+                    for (k, x) in entries {
+                        let name = k.key_text();
+                        if !keys.contains(&name.as_str()) {
+                            let help = did_you_mean(&name, keys.iter().copied()).map_or_else(
+                                || format!("use {}", keys.join(", ")),
+                                |s| format!("did you mean `{s}`?"),
+                            );
+                            err(
+                                k.line,
+                                k.col,
+                                format!("unknown key `{part}.{name}`"),
+                                Some(help),
+                            );
+                        } else if name != "actions"
+                            && !matches!(x.value, NodeValue::Seq(_) | NodeValue::Null)
+                        {
+                            err(
+                                x.line,
+                                x.col,
+                                format!("`{part}.{name}` must be a list, found {}", shape(x)),
+                                None,
+                            );
+                        }
+                    }
+                }
+                NodeValue::Null => {}
+                _ => err(
+                    v.line,
+                    v.col,
+                    format!("`{part}` must be a mapping, found {}", shape(v)),
+                    Some(format!("keys: {}", keys.join(", "))),
+                ),
+            }
+        }
+        if let Some((_, retro)) = node.get("retro") {
+            if let Some((_, list)) = retro.get("actions") {
+                let NodeValue::Seq(list) = &list.value else {
+                    err(
+                        list.line,
+                        list.col,
+                        format!("`retro.actions` must be a list, found {}", shape(list)),
+                        None,
+                    );
+                    continue;
+                };
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                for a in list {
+                    let Some((_, idn)) = a.get("id") else {
+                        err(
+                            a.line,
+                            a.col,
+                            "a retro action needs an `id`, so later sprints can follow it up"
+                                .into(),
+                            Some("add e.g. `id: A-21-1`".into()),
+                        );
+                        continue;
+                    };
+                    let id = idn
+                        .to_json()
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| idn.key_text());
+                    if let Some(first) = seen.get(&id) {
+                        err(
+                            idn.line,
+                            idn.col,
+                            format!("duplicate action id `{id}`"),
+                            Some(format!(
+                                "line {first} already has an action `{id}`; give this one another id"
+                            )),
+                        );
+                        continue;
+                    }
+                    seen.insert(id.clone(), idn.line);
+                    let due = match a.get("due").map(|(_, v)| date("due", v)) {
+                        Some(Err((l, c, m))) => {
+                            err(l, c, m, None);
+                            None
+                        }
+                        Some(Ok(d)) => d,
+                        None => None,
+                    };
+                    let status = match a.get("status").map(|(_, v)| (v, v.to_json())) {
+                        None => ActionStatus::Open,
+                        Some((_, Value::String(s))) if s == "open" => ActionStatus::Open,
+                        Some((_, Value::String(s))) if s == "done" => ActionStatus::Done,
+                        Some((v, _)) => {
+                            err(
+                                v.line,
+                                v.col,
+                                "`status` of an action must be `open` or `done`".into(),
+                                None,
+                            );
+                            ActionStatus::Open
+                        }
+                    };
+                    let text_of = |k: &str| {
+                        a.get(k)
+                            .and_then(|(_, v)| v.to_json().as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    };
+                    actions.push(Action {
+                        id,
+                        text: text_of("text"),
+                        owner: text_of("owner"),
+                        due,
+                        status,
+                    });
+                }
+            }
+        }
+        sprints.push(SprintIn {
+            record: i,
+            number: r.fields.get("number").and_then(Value::as_u64).unwrap_or(0) as u32,
+            start,
+            end,
+            entries,
+            actions,
+            path: r.source.clone(),
+            text,
+        });
+    }
+    sprints.sort_by_key(|s| s.number);
+
+    // Statuses per sprint, and a pbi in two sprints at once.
+    let mut holders: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (si, s) in sprints.iter().enumerate() {
+        for e in &s.entries {
+            let list = holders.entry(e.id.clone()).or_default();
+            if list.last() == Some(&si) {
+                errors.push(Error::at(
+                    &s.path,
+                    &s.text,
+                    e.at.0,
+                    e.at.1,
+                    format!("`{}` is listed twice in sprint {}", e.id, s.number),
+                ));
+            } else {
+                list.push(si);
+            }
+        }
+    }
+    for (id, list) in &holders {
+        for (k, &si) in list.iter().enumerate() {
+            let is_last = k + 1 == list.len();
+            let end = sprints[si].end;
+            let e = sprints[si]
+                .entries
+                .iter_mut()
+                .find(|e| &e.id == id)
+                .unwrap();
+            if e.status.is_none() {
+                let final_status = e.fields.get("status").and_then(status_of);
+                e.status = Some(match final_status {
+                    Some(Status::Done) => match e.done_on {
+                        Some(d) if d <= end => Status::Done,
+                        Some(_) => Status::InProgress,
+                        None if is_last => Status::Done,
+                        None => Status::InProgress,
+                    },
+                    Some(Status::Dropped) if is_last => Status::Dropped,
+                    Some(Status::Todo) if is_last => Status::Todo,
+                    _ => Status::InProgress,
+                });
+            }
+        }
+        for w in list.windows(2) {
+            let (a, b) = (&sprints[w[0]], &sprints[w[1]]);
+            let ea = a.entries.iter().find(|e| &e.id == id).unwrap();
+            let eb = b.entries.iter().find(|e| &e.id == id).unwrap();
+            let problem = if b.start <= a.end {
+                Some(format!(
+                    "`{id}` is in sprint {} and sprint {} at the same time ({} to {} overlaps {} to {})",
+                    a.number, b.number, a.start, a.end, b.start, b.end
+                ))
+            } else if matches!(ea.status, Some(Status::Done | Status::Dropped)) {
+                let what = if ea.status == Some(Status::Done) {
+                    "done"
+                } else {
+                    "dropped"
+                };
+                Some(format!(
+                    "`{id}` is in sprint {} but was already {what} in sprint {}, so it cannot be carried over",
+                    b.number, a.number
+                ))
+            } else {
+                None
+            };
+            if let Some(msg) = problem {
+                errors.push(
+                    Error::at(&b.path, &b.text, eb.at.0, eb.at.1, msg).with_help(
+                        "an item is in one sprint at a time; list it again only when it was unfinished",
+                    ),
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    Ok(build(site, &sprints))
+}
+
+fn read_entry(
+    item: &Node,
+    pbis: &HashMap<String, usize>,
+    records: &crate::model::records::Records,
+) -> Result<Entry, Located> {
+    let at = (item.line, item.col);
+    let lookup = |id: &str, n: &Node| -> Result<usize, Located> {
+        pbis.get(id).copied().ok_or_else(|| {
+            (
+                n.line,
+                n.col,
+                format!("`items` refers to no backlog item `{id}`"),
+            )
+        })
+    };
+    let from_pbi = |p: usize| {
+        let r = &records.list[p];
+        Entry {
+            id: r.text("id").unwrap_or(&r.id).to_string(),
+            pbi: Some(p),
+            fields: r.fields.clone(),
+            status: None,
+            added_on: date_of(r.fields.get("added_on")),
+            done_on: date_of(r.fields.get("done_on")),
+            at,
+        }
+    };
+    match &item.value {
+        NodeValue::Str(id) => Ok(from_pbi(lookup(id, item)?)),
+        NodeValue::Map(_) => {
+            let mut e = match item.get("pbi") {
+                Some((_, idn)) => {
+                    let id = idn
+                        .to_json()
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| idn.key_text());
+                    from_pbi(lookup(&id, idn)?)
+                }
+                None => {
+                    let title = item
+                        .get("title")
+                        .and_then(|(_, t)| t.to_json().as_str().map(str::to_string))
+                        .ok_or((
+                            item.line,
+                            item.col,
+                            "an inline item needs a `title` (or `pbi:` to refer to the backlog)"
+                                .to_string(),
+                        ))?;
+                    let id = item
+                        .get("id")
+                        .and_then(|(_, t)| t.to_json().as_str().map(str::to_string))
+                        .unwrap_or_else(|| crate::model::url::urlize(&title));
+                    let mut fields = Map::new();
+                    if let NodeValue::Map(pairs) = &item.value {
+                        for (k, v) in pairs {
+                            fields.insert(k.key_text(), v.to_json());
+                        }
+                    }
+                    fields.remove("status");
+                    Entry {
+                        id,
+                        pbi: None,
+                        fields,
+                        status: None,
+                        added_on: None,
+                        done_on: None,
+                        at,
+                    }
+                }
+            };
+            if let Some((_, v)) = item.get("points") {
+                let p = number("points", v)?;
+                e.fields
+                    .insert("points".into(), Value::from(p.unwrap_or(0.0)));
+            }
+            if let Some((_, v)) = item.get("added_on") {
+                e.added_on = date("added_on", v)?;
+            }
+            if let Some((_, v)) = item.get("done_on") {
+                e.done_on = date("done_on", v)?;
+            }
+            if let Some((_, v)) = item.get("status") {
+                let s = read_value("status", FieldType::Choice(STATUSES), v)?;
+                e.status = s.as_ref().and_then(status_of);
+            }
+            Ok(e)
+        }
+        _ => Err((
+            item.line,
+            item.col,
+            format!(
+                "items of a sprint are backlog ids or mappings, found {}",
+                shape(item)
+            ),
+        )),
+    }
+}
+
+/// Whole floats as integers (`29`, not `29.0`; never `-0`), so templates print them plainly.
+fn whole_numbers(v: Value) -> Value {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap_or(0.0);
+            if x.fract() == 0.0 && x.abs() < 1e15 {
+                Value::from(x as i64)
+            } else {
+                Value::from((x * 100.0).round() / 100.0)
+            }
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(whole_numbers).collect()),
+        Value::Object(m) => {
+            Value::Object(m.into_iter().map(|(k, x)| (k, whole_numbers(x))).collect())
+        }
+        other => other,
+    }
+}
+
+fn pct(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, |x| Value::from((x * 100.0).round() as i64))
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "12–23 Oct 2026", "28 Sep – 9 Oct 2026".
+pub fn date_range(a: Date, b: Date) -> String {
+    let m = |d: Date| MONTHS[(d.month() - 1) as usize];
+    if a.year() != b.year() {
+        format!(
+            "{} {} {} – {} {} {}",
+            a.day(),
+            m(a),
+            a.year(),
+            b.day(),
+            m(b),
+            b.year()
+        )
+    } else if a.month() != b.month() {
+        format!("{} {} – {} {} {}", a.day(), m(a), b.day(), m(b), b.year())
+    } else {
+        format!("{}–{} {} {}", a.day(), b.day(), m(b), b.year())
+    }
+}
+
+fn criteria(v: Option<&Value>) -> Vec<Value> {
+    match v {
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(|c| match c {
+                Value::String(s) => Some(json!({"text": s, "met": null})),
+                Value::Object(m) => Some(json!({
+                    "text": m.get("text").cloned().unwrap_or(Value::Null),
+                    "met": m.get("met").cloned().unwrap_or(Value::Null),
+                })),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::String(s)) => vec![json!({"text": s, "met": null})],
+        _ => Vec::new(),
+    }
+}
+
+fn action_view(a: &Action) -> Value {
+    json!({
+        "id": a.id, "text": a.text, "owner": a.owner,
+        "due": a.due.map(|d| d.to_string()),
+        "status": a.status,
+    })
+}
+
+fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
+    let records = &site.records;
+    let url = |rec: usize| {
+        crate::model::url::with_base(&site.base_path, &site.pages[records.list[rec].page].url)
+    };
+    let model: Vec<Sprint> = sprints
+        .iter()
+        .map(|s| Sprint {
+            number: s.number,
+            start: s.start,
+            end: s.end,
+            items: s
+                .entries
+                .iter()
+                .map(|e| Item {
+                    id: e.id.clone(),
+                    points: num(e.fields.get("points")),
+                    business_value: num(e.fields.get("business_value")),
+                    status: e.status.unwrap_or(Status::Todo),
+                    added_on: e.added_on,
+                    done_on: e.done_on,
+                })
+                .collect(),
+            actions: s.actions.clone(),
+        })
+        .collect();
+    let mut analysis = Analysis::default();
+    let mut summaries = Vec::new();
+    for (i, s) in sprints.iter().enumerate() {
+        let rec = &records.list[s.record];
+        let m = metrics::sprint_metrics(&model, i);
+        let times: HashMap<&str, usize> = m
+            .carried_over
+            .iter()
+            .map(|c| (c.id.as_str(), c.times))
+            .collect();
+        let later: Vec<&str> = sprints[i + 1..]
+            .iter()
+            .flat_map(|l| l.entries.iter().map(|e| e.id.as_str()))
+            .collect();
+        let item_view = |e: &Entry, it: &Item| {
+            let mut v = e.fields.clone();
+            v.insert("id".into(), Value::from(e.id.clone()));
+            v.insert(
+                "title".into(),
+                Value::from(e.pbi.map_or_else(
+                    || {
+                        e.fields
+                            .get("title")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    },
+                    |p| records.list[p].title.clone(),
+                )),
+            );
+            v.insert(
+                "url".into(),
+                e.pbi.map_or(Value::Null, |p| Value::from(url(p))),
+            );
+            v.insert("status".into(), json!(it.status));
+            v.insert("points".into(), Value::from(it.points));
+            v.insert(
+                "unplanned".into(),
+                Value::from(it.added_on.is_some_and(|d| d > s.start)),
+            );
+            v.insert(
+                "carried_times".into(),
+                Value::from(times.get(e.id.as_str()).copied().unwrap_or(0)),
+            );
+            v.insert(
+                "carried_on".into(),
+                Value::from(later.contains(&e.id.as_str())),
+            );
+            v.insert(
+                "acceptance_criteria".into(),
+                Value::from(criteria(e.fields.get("acceptance_criteria"))),
+            );
+            Value::Object(v)
+        };
+        let views: Vec<(Status, Value)> = s
+            .entries
+            .iter()
+            .zip(&model[i].items)
+            .map(|(e, it)| (it.status, item_view(e, it)))
+            .collect();
+        let pick = |f: &dyn Fn(Status) -> bool| -> Vec<Value> {
+            views
+                .iter()
+                .filter(|(st, _)| f(*st))
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let v = metrics::velocity(&model, i, 6);
+        let open_points: f64 = records
+            .list
+            .iter()
+            .filter(|r| r.kind.name == "pbi")
+            .filter(|r| {
+                matches!(
+                    r.fields.get("status").and_then(status_of),
+                    Some(Status::Todo | Status::InProgress) | None
+                )
+            })
+            .map(|r| num(r.fields.get("points")))
+            .sum();
+        let fc = metrics::forecast(open_points, &v);
+        let fu = metrics::follow_up(&model, i);
+        let closed: Vec<Value> = fu
+            .closed_this_sprint
+            .iter()
+            .filter_map(|id| s.actions.iter().find(|a| &a.id == id).map(action_view))
+            .collect();
+        let days = charts::burnup(s.start, s.end, &model[i].items);
+        let goal_met = rec.text("goal_met").unwrap_or("").to_string();
+        let verdict = match goal_met.as_str() {
+            "yes" => "Goal met",
+            "partly" => "Goal partly met",
+            "no" => "Goal not met",
+            _ => "Goal not assessed yet",
+        };
+        let retro = rec.fields.get("retro").cloned().unwrap_or(Value::Null);
+        let report = json!({
+            "number": s.number,
+            "goal": rec.text("goal"),
+            "goal_met": goal_met,
+            "verdict": verdict,
+            "dates": date_range(s.start, s.end),
+            "start": s.start.to_string(),
+            "end": s.end.to_string(),
+            "metrics": m,
+            "completion_percent": pct(m.completion_ratio),
+            "unplanned_percent": pct(m.unplanned_share),
+            "delivered": pick(&|st| st == Status::Done),
+            "unfinished": pick(&|st| matches!(st, Status::Todo | Status::InProgress)),
+            "dropped": pick(&|st| st == Status::Dropped),
+            "carried_over": views.iter().filter(|(_, v)| v["carried_times"].as_u64().unwrap_or(0) > 0).map(|(_, v)| v.clone()).collect::<Vec<_>>(),
+            "unplanned": views.iter().filter(|(_, v)| v["unplanned"] == Value::Bool(true)).map(|(_, v)| v.clone()).collect::<Vec<_>>(),
+            "review": rec.fields.get("review").cloned().unwrap_or(Value::Null),
+            "went_well": retro.get("went_well").cloned().unwrap_or(Value::Null),
+            "went_wrong": retro.get("went_wrong").cloned().unwrap_or(Value::Null),
+            // Actions raised in this retro; updates of earlier ones are in the follow-up.
+            "actions": s.actions.iter().filter(|a| !sprints[..i].iter().any(|e| e.actions.iter().any(|b| b.id == a.id))).map(action_view).collect::<Vec<_>>(),
+            "follow_up": fu.open,
+            "closed_actions": closed,
+            "velocity": {
+                "svg": charts::velocity_svg(&v, &format!("velocity-{}", s.number)),
+                "rows": v.sprints,
+                "average": v.average, "min": v.min, "max": v.max,
+            },
+            // With a sprint of zero velocity in range, the slowest case has no end.
+            "forecast": fc.map(|f| json!({
+                "open_points": f.open_points,
+                "fewest": f.fewest,
+                "likely": f.likely,
+                "most": (f.most != u32::MAX).then_some(f.most),
+            })),
+            "burnup": {
+                "svg": charts::burnup_svg(&days, &format!("burnup-{}", s.number)),
+                "rows": days.iter().map(|d| json!({"day": d.day.to_string(), "label": format!("{} {}", d.day.day(), MONTHS[(d.day.month() - 1) as usize]), "scope": d.scope, "done": d.done})).collect::<Vec<_>>(),
+            },
+        });
+        summaries.push(json!({
+            "number": s.number,
+            "title": rec.title,
+            "url": url(s.record),
+            "goal": rec.text("goal"),
+            "goal_met": report["goal_met"],
+            "verdict": verdict,
+            "dates": report["dates"],
+            "committed": m.committed_points,
+            "completed": m.completed_points,
+            "completion_percent": report["completion_percent"],
+            "actions": report["actions"],
+            "went_well": report["went_well"],
+            "went_wrong": report["went_wrong"],
+        }));
+        analysis.reports.insert(s.record, whole_numbers(report));
+    }
+    // Overview: newest first, velocity of the last six, open actions as of the latest sprint.
+    summaries.reverse();
+    let overview = match sprints.len().checked_sub(1) {
+        Some(last) => {
+            let v = metrics::velocity(&model, last, 6);
+            let fu = metrics::follow_up(&model, last);
+            let mut open: Vec<Value> = fu.open.iter().map(|o| json!(o)).collect();
+            for a in model[last]
+                .actions
+                .iter()
+                .filter(|a| a.status == ActionStatus::Open)
+            {
+                if !fu.open.iter().any(|o| o.id == a.id) {
+                    open.push(json!({"id": a.id, "text": a.text, "owner": a.owner, "raised_in": model[last].number, "age": 0, "overdue": a.due.is_some_and(|d| d < sprints[last].end)}));
+                }
+            }
+            json!({
+                "sprints": summaries,
+                "velocity": {
+                    "svg": charts::velocity_svg(&v, "velocity-all"),
+                    "rows": v.sprints, "average": v.average, "min": v.min, "max": v.max,
+                },
+                "open_actions": open,
+            })
+        }
+        None => json!({"sprints": [], "velocity": null, "open_actions": []}),
+    };
+    analysis.overview = whole_numbers(overview);
+    let mut backlog: Vec<(usize, Value)> = Vec::new();
+    for (i, r) in records.list.iter().enumerate() {
+        if r.kind.name != "pbi" {
+            continue;
+        }
+        let mut v = r.fields.clone();
+        let id = r.text("id").unwrap_or(&r.id).to_string();
+        v.insert("id".into(), Value::from(id.clone()));
+        v.insert("title".into(), Value::from(r.title.clone()));
+        v.insert("url".into(), Value::from(url(i)));
+        v.insert(
+            "status".into(),
+            v.get("status").cloned().unwrap_or(Value::from("todo")),
+        );
+        v.insert(
+            "acceptance_criteria".into(),
+            Value::from(criteria(r.fields.get("acceptance_criteria"))),
+        );
+        let in_sprints: Vec<u32> = sprints
+            .iter()
+            .filter(|s| s.entries.iter().any(|e| e.id == id))
+            .map(|s| s.number)
+            .collect();
+        v.insert("sprints".into(), json!(in_sprints));
+        backlog.push((i, Value::Object(v)));
+    }
+    analysis.backlog = backlog.into_iter().map(|(_, v)| v).collect();
+    analysis
+}
+
+impl Analysis {
+    /// Adds `report` to the record view of every sprint.
+    pub fn enrich(&self, views: &mut crate::render::records::RecordViews) {
+        for (&i, report) in &self.reports {
+            if let Some(Value::Object(m)) = views.views.get_mut(i) {
+                m.insert("report".into(), report.clone());
+            }
+        }
+    }
+}
+
+/// Registers `sprint_overview()` and `backlog(status=…)` on the engine.
+pub fn register(tera: &mut tera::Tera, analysis: std::sync::Arc<Analysis>) {
+    let a = analysis.clone();
+    tera.register_function(
+        "sprint_overview",
+        move |_: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            Ok(tera::Value::from_serializable(&a.overview))
+        },
+    );
+    let a = analysis;
+    tera.register_function(
+        "backlog",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let status: Option<String> = kwargs.get("status")?;
+            let wanted: Vec<String> = status
+                .unwrap_or_default()
+                .split(',')
+                .map(|s| s.trim().replace([' ', '-'], "_"))
+                .filter(|s| !s.is_empty())
+                .collect();
+            if let Some(bad) = wanted.iter().find(|w| !STATUSES.contains(&w.as_str())) {
+                return Err(tera::Error::message(format!(
+                    "backlog: unknown status `{bad}`; use {}",
+                    STATUSES.join(", ")
+                )));
+            }
+            let list: Vec<&Value> = a
+                .backlog
+                .iter()
+                .filter(|v| {
+                    wanted.is_empty()
+                        || v["status"]
+                            .as_str()
+                            .is_some_and(|s| wanted.iter().any(|w| w == s))
+                })
+                .collect();
+            Ok(tera::Value::from_serializable(&list))
+        },
+    );
+}
+
+/// `teambook new sprint N`: writes sprint N next to sprint N-1, with its unfinished items and
+/// the retro actions still open at its end. Errors: the site does not load, N-1 is missing.
+pub fn new_sprint(root: &Path, number: &str) -> Result<PathBuf, Error> {
+    let n: u32 = number
+        .trim()
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()
+        .filter(|&n| n > 1)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "`{number}` is not a sprint number after 1; e.g. `teambook new sprint 22`"
+            ))
+        })?;
+    let first = |errors: Vec<Error>| {
+        errors
+            .into_iter()
+            .next()
+            .unwrap_or(Error::Usage("the site does not load".into()))
+    };
+    let (config, _) = crate::load::site_config(root).map_err(first)?;
+    let sources = crate::load::load(root, config.clone()).map_err(first)?;
+    let include = crate::model::Include {
+        drafts: true,
+        future: true,
+        now: jiff::Timestamp::now(),
+    };
+    let mut site =
+        crate::model::assemble(config, sources.content.clone(), include).map_err(first)?;
+    let files = normalize_keys(&sources.data_files);
+    crate::model::records::collect(&mut site, &files).map_err(first)?;
+    let analysis = analyse(&site, &files).map_err(first)?;
+    let (&record, prev) = analysis
+        .reports
+        .iter()
+        .find(|(_, r)| r["number"].as_u64() == Some(u64::from(n - 1)))
+        .ok_or_else(|| Error::Usage(format!("there is no sprint {} to continue from", n - 1)))?;
+    if analysis
+        .reports
+        .values()
+        .any(|r| r["number"].as_u64() == Some(u64::from(n)))
+    {
+        return Err(Error::Usage(format!("sprint {n} already exists")));
+    }
+    let rec = &site.records.list[record];
+    let dir = if rec.source.starts_with("content") {
+        root.join(rec.source.parent().unwrap_or(Path::new("content")))
+    } else {
+        root.join("content").join("sprints")
+    };
+    let dest = dir.join(format!("sprint-{n}.md"));
+    if dest.exists() {
+        return Err(Error::Usage(format!("{} already exists", dest.display())));
+    }
+    // The next sprint starts on the first weekday after the last one and lasts as long.
+    let (start, end): (Date, Date) = (
+        prev["start"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default(),
+        prev["end"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default(),
+    );
+    let mut next = end.tomorrow().unwrap_or(end);
+    while matches!(
+        next.weekday(),
+        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+    ) {
+        next = next.tomorrow().unwrap_or(next);
+    }
+    let next_end = next
+        .checked_add(start.until(end).unwrap_or_default())
+        .unwrap_or(next);
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut out = format!(
+        "---\ntitle: {}\nkind: sprint\nnumber: {n}\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: {next}\nend: {next_end}\nitems:\n",
+        q(&format!("Sprint {n}"))
+    );
+    let unfinished = prev["unfinished"].as_array().cloned().unwrap_or_default();
+    if !unfinished.is_empty() {
+        out.push_str(&format!("  # Unfinished in sprint {}:\n", n - 1));
+    }
+    for item in &unfinished {
+        out.push_str(&format!(
+            "  - {}\n",
+            q(item["id"].as_str().unwrap_or_default())
+        ));
+    }
+    out.push_str("review:\n  highlights: []\n  stakeholder_feedback: []\n  next_steps: []\nretro:\n  went_well: []\n  went_wrong: []\n  actions:\n");
+    let mut open: Vec<&Value> = prev["follow_up"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    open.extend(
+        prev["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| a["status"] == "open"),
+    );
+    if !open.is_empty() {
+        out.push_str("    # Still open from earlier retros; set `status: done` when closed.\n");
+    }
+    for a in open {
+        let field = |k: &str| q(a[k].as_str().unwrap_or_default());
+        out.push_str(&format!(
+            "    - {{id: {}, text: {}, owner: {}, status: open}}\n",
+            field("id"),
+            field("text"),
+            field("owner")
+        ));
+    }
+    out.push_str("---\n\n");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    std::fs::write(&dest, out).map_err(|e| Error::io(&dest, e))?;
+    Ok(dest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn date_ranges_read_naturally() {
+        assert_eq!(
+            date_range(date(2026, 10, 12), date(2026, 10, 23)),
+            "12–23 Oct 2026"
+        );
+        assert_eq!(
+            date_range(date(2026, 9, 28), date(2026, 10, 9)),
+            "28 Sep – 9 Oct 2026"
+        );
+        assert_eq!(
+            date_range(date(2026, 12, 28), date(2027, 1, 8)),
+            "28 Dec 2026 – 8 Jan 2027"
+        );
+    }
+
+    #[test]
+    fn teams_keys_are_rewritten_in_place_and_only_in_backlog_and_sprint_files() {
+        let text = "# c\n---\nTitle: A\nBusiness Value: x\nUnknown Key: y\nAcceptance Criteria:\n  - text: t\n    Met: true\n";
+        let files = [
+            SourceFile {
+                path: "data/backlog.yaml".into(),
+                text: text.into(),
+            },
+            SourceFile {
+                path: "data/teams.yaml".into(),
+                text: text.into(),
+            },
+        ];
+        let out = normalize_keys(&files);
+        assert_eq!(
+            out[0].text,
+            "# c\n---\ntitle: A\nbusiness_value: x\nUnknown Key: y\nacceptance_criteria:\n  - text: t\n    met: true\n"
+        );
+        assert_eq!(out[0].text.len(), text.len());
+        assert_eq!(out[1].text, text);
+    }
+}
