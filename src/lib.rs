@@ -18,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod write;
 pub mod yaml;
 
@@ -168,6 +169,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(errors) => {
             sink.abandon();
             return Err(BuildFailure { errors, warnings });
+        }
+    };
+    // 5b. The search index over the pages just staged.
+    let files = match search::write_index(&sink, &site.config.language) {
+        Ok(n) => files + n,
+        Err(e) => {
+            sink.abandon();
+            return Err(BuildFailure {
+                errors: vec![e],
+                warnings,
+            });
         }
     };
     timings.mark("render+write");

@@ -1,5 +1,5 @@
 // The theme's behaviour in Chromium: the dark-mode toggle and its memory, the sidebar with the
-// keyboard only, and screenshots of five pages at 1280 and 375 px (saved under <artifacts>).
+// keyboard only, search (a glossary term finds its page), and screenshots of five pages at 1280 and 375 px (saved under <artifacts>).
 // usage: node behaviour.js <base url> <artifacts dir>; exits 1 on any failure.
 "use strict";
 const fs = require("fs");
@@ -98,6 +98,34 @@ async function sidebarKeyboard(browser, base) {
   await ctx.close();
 }
 
+async function search(browser, base) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(base + "roles/", { waitUntil: "load" });
+  await page.keyboard.press("/");
+  check(await page.evaluate(() => document.activeElement.id === "site-search-input"), "search: / focuses the search box");
+  await page.keyboard.type("pod");
+  const first = page.locator("#site-search-results li a").first();
+  try {
+    await first.waitFor({ timeout: 10000 });
+  } catch (e) {
+    fail(`search: no results for "pod" (${await page.locator("#site-search-results").innerText()})`);
+    await ctx.close();
+    return;
+  }
+  const hrefs = await page.locator("#site-search-results li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  check(hrefs[0] === new URL(base).pathname + "glossary/pod/", `search: "pod" lists the glossary entry first (${hrefs.slice(0, 3).join(", ")})`);
+  await Promise.all([page.waitForNavigation(), first.click()]);
+  check((await page.locator("h1").innerText()).startsWith("Pod"), "search: the result opens the Pod page");
+  await page.keyboard.press("/");
+  await page.keyboard.type("zzqxnotaword");
+  await page.locator(".site-search-status").filter({ hasText: "No results" }).waitFor({ timeout: 10000 })
+    .catch(() => fail("search: a word on no page says there are no results"));
+  await page.keyboard.press("Escape");
+  check(await page.locator("#site-search-results").isHidden(), "search: Escape clears and hides the results");
+  await ctx.close();
+}
+
 async function screenshots(browser, base, out) {
   fs.mkdirSync(out, { recursive: true });
   for (const width of [1280, 375]) {
@@ -119,7 +147,8 @@ async function screenshots(browser, base, out) {
   const browser = await launch();
   await darkMode(browser, base);
   await sidebarKeyboard(browser, base);
+  await search(browser, base);
   await screenshots(browser, base, out);
   await browser.close();
-  console.log(process.exitCode ? "behaviour: failures above" : "behaviour: dark mode, sidebar keyboard and screenshots ok");
+  console.log(process.exitCode ? "behaviour: failures above" : "behaviour: dark mode, sidebar keyboard, search and screenshots ok");
 })().catch((e) => { fail(e.stack); });

@@ -96,6 +96,6 @@ run() { # run NAME COMMAND...: runs every check even after a failure, then repor
 run "Nu HTML Checker (errors only) on every HTML file" check_vnu "$site"
 run "lychee --offline --include-fragments" check_lychee "$site"
 run "axe-core WCAG 2 A + AA on every page, light and dark" check_axe "$site" "$base"
-run "dark mode, sidebar keyboard, screenshots" node "$here/behaviour.js" "$base" "$artifacts"
+run "dark mode, sidebar keyboard, search, screenshots" node "$here/behaviour.js" "$base" "$artifacts"
 [ "$status" = 0 ] && echo "browser tests passed; screenshots in $artifacts"
 exit "$status"
