@@ -17,5 +17,5 @@ python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/www" >/dev/nu
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 sleep 1
-page="$(cd "$work/www/site" && find . -mindepth 3 -name index.html | sort | head -1 | sed 's|^\./||; s|index.html$||')"
+page="$(cd "$work/www/site" && find . -mindepth 3 -name index.html -print -quit | sed 's|^\./||; s|index.html$||')"
 node "$repo/bench/search_bytes.js" "$base" "$query" "$page"

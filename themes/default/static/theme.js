@@ -77,7 +77,7 @@
       return engine;
     }
 
-    function show(items, query) {
+    function show(items, query, total) {
       out.textContent = "";
       var status = document.createElement("p");
       status.className = "site-search-status";
@@ -115,14 +115,14 @@
         })
         .then(function (search) {
           if (!search || ticket !== latest) return null;
+          var total = search.results.length;
           return Promise.all(
             search.results.slice(0, 8).map(function (r) {
               return r.data();
             })
-          );
-        })
-        .then(function (items) {
-          if (items && ticket === latest) show(items, query);
+          ).then(function (items) {
+            if (ticket === latest) show(items, query, total);
+          });
         })
         .catch(function () {
           out.hidden = false;
