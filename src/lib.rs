@@ -21,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod write;
 pub mod yaml;
@@ -241,6 +242,17 @@ fn build_to(
         Err(errors) => {
             sink.abandon();
             return Err(BuildFailure { errors, warnings });
+        }
+    };
+    // 5b. The search index over the pages just staged.
+    let files = match search::write_index(&sink, &site.config.language) {
+        Ok(n) => files + n,
+        Err(e) => {
+            sink.abandon();
+            return Err(BuildFailure {
+                errors: vec![e],
+                warnings,
+            });
         }
     };
     timings.mark("render+write");

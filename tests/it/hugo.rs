@@ -135,7 +135,7 @@ fn titles_of_files_without_front_matter_come_from_the_file_name() {
     let (code, _, stderr) = build(site.path(), &[]);
     assert_eq!(code, 0, "{stderr}");
     let out = site.path().join("public");
-    assert!(read(&out, "notes/empty/index.html").contains("<h1>Empty</h1>"));
+    assert!(read(&out, "notes/empty/index.html").contains(">Empty</h1>"));
     let plain = read(&out, "notes/no-front-matter/index.html");
     assert!(plain.contains("<title>No Front Matter"), "{plain}");
 }

@@ -2,6 +2,8 @@
 // 1. The colour-scheme toggle: sets data-theme on <html> and remembers the choice.
 // 2. On wide screens, opens the sidebar panel for browsers without ::details-content.
 // 3. Makes code blocks and tables that scroll sideways reachable by keyboard (tabindex=0).
+// 4. Search: shows the search box, loads the pagefind index on first use, lists results;
+//    "/" focuses the box, Escape clears it.
 (function () {
   "use strict";
   var KEY = "teambook-theme";
@@ -45,11 +47,104 @@
       panel.open = true;
     }
 
+    initSearch();
     markScrollers();
     var timer;
     window.addEventListener("resize", function () {
       clearTimeout(timer);
       timer = setTimeout(markScrollers, 200);
+    });
+  }
+
+  function initSearch() {
+    var box = document.querySelector(".site-search");
+    if (!box || !window.fetch) return;
+    var input = box.querySelector("input");
+    var out = box.querySelector(".site-search-results");
+    var base = box.getAttribute("data-base") || "/";
+    var engine = null;
+    var latest = 0;
+    box.hidden = false;
+
+    function load() {
+      if (!engine) {
+        engine = import(base + "pagefind/pagefind.js").then(function (pf) {
+          return pf.options({ baseUrl: base }).then(function () {
+            return pf;
+          });
+        });
+      }
+      return engine;
+    }
+
+    function show(items, query, total) {
+      out.textContent = "";
+      var status = document.createElement("p");
+      status.className = "site-search-status";
+      status.textContent = items.length
+        ? items.length + (items.length === 1 ? " result" : " results") + " for “" + query + "”"
+        : "No results for “" + query + "”";
+      out.appendChild(status);
+      var list = document.createElement("ol");
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = item.url;
+        a.textContent = (item.meta && item.meta.title) || item.url;
+        var p = document.createElement("p");
+        p.innerHTML = item.excerpt; /* pagefind's excerpt: escaped page text with <mark> */
+        li.appendChild(a);
+        li.appendChild(p);
+        list.appendChild(li);
+      });
+      out.appendChild(list);
+      out.hidden = false;
+    }
+
+    function run() {
+      var query = input.value.trim();
+      var ticket = ++latest;
+      if (!query) {
+        out.hidden = true;
+        out.textContent = "";
+        return;
+      }
+      load()
+        .then(function (pf) {
+          return pf.debouncedSearch(query, {}, 150);
+        })
+        .then(function (search) {
+          if (!search || ticket !== latest) return null;
+          var total = search.results.length;
+          return Promise.all(
+            search.results.slice(0, 8).map(function (r) {
+              return r.data();
+            })
+          ).then(function (items) {
+            if (ticket === latest) show(items, query, total);
+          });
+        })
+        .catch(function () {
+          out.hidden = false;
+          out.textContent = "Search is not available here.";
+        });
+    }
+
+    input.addEventListener("focus", load);
+    input.addEventListener("input", run);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") {
+        input.value = "";
+        run();
+      }
+    });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      var typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        input.focus();
+      }
     });
   }
 

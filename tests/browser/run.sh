@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Browser tests of the default theme on the demo handbook, in Chromium:
+#   axe-core (WCAG 2 A, AA; light and dark) on every page, the Nu HTML Checker on every HTML
+#   file, lychee (offline, with fragments) on the output, the dark-mode toggle, the sidebar
+#   with the keyboard, search, and screenshots saved under target/browser-artifacts/.
+# usage: tests/browser/run.sh           run every check; exit 1 on any failure
+#        tests/browser/run.sh --prove   break a copy of the output three ways (an image without
+#                                       alt text, a broken link, invalid HTML) and show that
+#                                       axe, lychee and vnu each fail on it
+# Needs: node_modules here (npm ci), java, /usr/bin/chromium (or $CHROMIUM), lychee (on PATH
+# or $LYCHEE), python3, and a release build of teambook (built here if missing).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+port="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+lychee="${LYCHEE:-lychee}"
+artifacts="$repo/target/browser-artifacts"
+tmp="$(mktemp -d)"
+servers=()
+cleanup() {
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# serve DIR PORT: a static server on loopback, waited for until it answers.
+serve() {
+  python3 -m http.server "$2" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
+  servers+=("$!")
+  for _ in $(seq 50); do
+    if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1])" \
+      "http://127.0.0.1:$2/" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "the static server on port $2 did not start" >&2
+  return 1
+}
+
+# The three checks that run over files or pages; each exits non-zero on a problem.
+check_axe() { node "$here/axe.js" "$1/handbook" "${@:2}"; }
+check_vnu() {
+  find "$1" -name '*.html' -print0 |
+    xargs -0 java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only
+}
+check_lychee() {
+  (cd "$1" && "$lychee" --offline --include-fragments --index-files index.html --no-progress \
+    --root-dir "$1" 'handbook/**/*.html')
+}
+
+echo "== build the demo handbook"
+site="$tmp/site"
+base="http://127.0.0.1:$port/handbook/"
+(cd "$repo" && cargo run --release --quiet -- build --quiet --output-dir "$site/handbook" --base-url "$base")
+serve "$site" "$port"
+
+if [ "${1:-}" = "--prove" ]; then
+  # One page of a copy gets each defect; every check must then fail.
+  victim="roles/scrum-master/index.html"
+  status=0
+  prove() { # prove NAME CHECK SED-EXPRESSION [ARGS]
+    local name="$1" check="$2" expr="$3"; shift 3
+    local copy="$tmp/$name"
+    cp -r "$site" "$copy"
+    sed -i "$expr" "$copy/handbook/$victim"
+    if "$check" "$copy" "$@" >"$tmp/$name.log" 2>&1; then
+      echo "NOT CAUGHT: $name passed $check" >&2
+      status=1
+    else
+      echo "caught: $name fails $check:"
+      grep -m 3 -iE 'fail|error|image-alt' "$tmp/$name.log" | sed 's/^/    /'
+    fi
+  }
+  cp -r "$site" "$tmp/missing-alt"
+  sed -i 's|<div class="prose">|<div class="prose"><img src="/handbook/favicon.svg" width="16" height="16">|' \
+    "$tmp/missing-alt/handbook/$victim"
+  serve "$tmp/missing-alt" $((port + 1))
+  alt_base="http://127.0.0.1:$((port + 1))/handbook/"
+  if check_axe "$tmp/missing-alt" "$alt_base" "${victim%index.html}" >"$tmp/missing-alt.log" 2>&1; then
+    echo "NOT CAUGHT: missing-alt passed check_axe" >&2
+    status=1
+  else
+    echo "caught: missing-alt fails check_axe:"
+    grep -m 3 'FAIL' "$tmp/missing-alt.log" | sed 's/^/    /'
+  fi
+  prove broken-link check_lychee 's|<div class="prose">|<div class="prose"><a href="/handbook/roles/no-such-role/">gone</a>|'
+  prove invalid-html check_vnu 's|<div class="prose">|<div class="prose"><p><div>block in a paragraph</p></span>|'
+  exit "$status"
+fi
+
+status=0
+run() { # run NAME COMMAND...: runs every check even after a failure, then reports them all
+  echo "== $1"
+  shift
+  if ! "$@"; then status=1; echo "FAILED" >&2; fi
+}
+run "Nu HTML Checker (errors only) on every HTML file" check_vnu "$site"
+run "lychee --offline --include-fragments" check_lychee "$site"
+run "axe-core WCAG 2 A + AA on every page, light and dark" check_axe "$site" "$base"
+run "dark mode, sidebar keyboard, search, screenshots" node "$here/behaviour.js" "$base" "$artifacts"
+[ "$status" = 0 ] && echo "browser tests passed; screenshots in $artifacts"
+exit "$status"
