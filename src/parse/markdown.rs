@@ -469,7 +469,7 @@ impl<'a, 'r> State<'a, 'r> {
         escape_html(&mut anchor, &id);
         anchor.push_str("\" aria-label=\"Link to this section: ");
         escape_html(&mut anchor, &title);
-        anchor.push_str("\">#</a>");
+        anchor.push_str("\" data-pagefind-ignore>#</a>");
         self.out.push(Event::InlineHtml(CowStr::from(anchor)));
         self.headings.push((heading.level as u8, id, title));
     }
@@ -1018,7 +1018,7 @@ mod tests {
     #[test]
     fn heading_ids_from_text_and_custom() {
         let r = md("## Hello, World!\n\n## Custom {#my-id}\n\n### What's `new`?\n");
-        assert!(r.html.contains("<h2 id=\"hello-world\">Hello, World!<a class=\"heading-anchor\" href=\"#hello-world\" aria-label=\"Link to this section: Hello, World!\">#</a></h2>"));
+        assert!(r.html.contains("<h2 id=\"hello-world\">Hello, World!<a class=\"heading-anchor\" href=\"#hello-world\" aria-label=\"Link to this section: Hello, World!\" data-pagefind-ignore>#</a></h2>"));
         assert!(
             r.html
                 .contains("<h2 id=\"my-id\">Custom<a class=\"heading-anchor\" href=\"#my-id\"")
