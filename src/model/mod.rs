@@ -298,18 +298,15 @@ pub fn assemble(
             None => config.title.clone(),
         });
         let url = match (&meta.url, parent) {
-            (Some(u), _) => match check_url(
-                u,
-                path.as_deref().unwrap_or(Path::new("content")),
-                &text,
-                &meta,
-            ) {
-                Ok(u) => u,
-                Err(e) => {
-                    errors.push(e);
-                    String::from("/")
+            (Some(u), _) => {
+                match check_url(u, path.as_deref().unwrap_or(Path::new("content")), &text) {
+                    Ok(u) => u,
+                    Err(e) => {
+                        errors.push(e);
+                        String::from("/")
+                    }
                 }
-            },
+            }
             (None, None) => "/".into(),
             (None, Some(p)) => format!(
                 "{}{}",
@@ -369,7 +366,7 @@ pub fn assemble(
         };
         let title = meta.title.clone().unwrap_or_else(|| title_from_name(&stem));
         let url = match &meta.url {
-            Some(u) => match check_url(u, &f.file.path, &f.file.text, &meta) {
+            Some(u) => match check_url(u, &f.file.path, &f.file.text) {
                 Ok(u) => u,
                 Err(e) => {
                     errors.push(e);
@@ -611,8 +608,7 @@ fn excluded(meta: &FrontMatter, include: Include) -> Option<String> {
     None
 }
 
-fn check_url(raw: &str, path: &Path, text: &str, meta: &FrontMatter) -> Result<String, Error> {
-    let _ = meta;
+fn check_url(raw: &str, path: &Path, text: &str) -> Result<String, Error> {
     normalize_site_path(raw).map_err(|problem| {
         let (line, col) = frontmatter::split(path, text)
             .ok()

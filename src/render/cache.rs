@@ -80,26 +80,25 @@ impl BodyCache {
     /// Replaces the cache with this build's bodies, and writes it to disk when it has a file.
     /// Write failures are ignored: the cache only ever saves time.
     pub fn store(&mut self, bodies: Vec<(u64, Content)>) {
+        let stored = Stored {
+            global: self.global,
+            entries: bodies,
+        };
         if let Some(file) = &self.file {
-            let stored = Stored {
-                global: self.global,
-                entries: bodies,
-            };
-            if let Ok(bytes) = serde_json::to_vec(&stored) {
-                let written = file
-                    .parent()
-                    .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
-                    && {
-                        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-                        std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, file).is_ok()
-                    };
-                let _ = written;
-            }
-            self.entries = stored.entries.into_iter().collect();
-        } else {
-            self.entries = bodies.into_iter().collect();
+            let _ = write_atomically(file, &stored);
         }
+        self.entries = stored.entries.into_iter().collect();
     }
+}
+
+fn write_atomically(file: &Path, stored: &Stored) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec(stored)?;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, file)
 }
 
 /// Everything every body depends on besides its own file.

@@ -287,21 +287,7 @@ fn body_cache_reuses_unchanged_pages_and_notices_every_change() {
         ),
         ("content/b.md", "---\ntitle: B\n---\nTwo\n"),
     ]);
-    let run = || {
-        let out = teambook()
-            .env("TEAMBOOK_CACHE_DIR", cache.path())
-            .arg("--root")
-            .arg(site.path())
-            .arg("build")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        read(site.path(), "public/a/index.html")
-    };
+    let run = || build_with_cache(site.path(), cache.path(), "public/a/index.html");
     let first = run();
     assert!(first.contains("One <b>hi</b>"), "{first}");
     assert_eq!(
@@ -342,21 +328,7 @@ fn body_cache_notices_a_record_changed_in_another_file() {
             "---\ntitle: Scrum Master\nsummary: Flow.\nfocus: how\naspects:\n  metrics: Cycle time\n---\nBody.\n",
         ),
     ]);
-    let run = || {
-        let out = teambook()
-            .env("TEAMBOOK_CACHE_DIR", cache.path())
-            .arg("--root")
-            .arg(site.path())
-            .arg("build")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        read(site.path(), "public/roles/index.html")
-    };
+    let run = || build_with_cache(site.path(), cache.path(), "public/roles/index.html");
     assert!(run().contains("Cycle time"));
     write(
         site.path(),
@@ -368,4 +340,21 @@ fn body_cache_notices_a_record_changed_in_another_file() {
         second.contains("Lead time") && !second.contains("Cycle time"),
         "stale role table"
     );
+}
+
+/// Builds `root` with its body cache in `cache` and returns the output file `page`.
+fn build_with_cache(root: &std::path::Path, cache: &std::path::Path, page: &str) -> String {
+    let out = teambook()
+        .env("TEAMBOOK_CACHE_DIR", cache)
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    read(root, page)
 }
