@@ -113,17 +113,20 @@ struct Assets {
 
 /// Builds the site at `opts.root`: the whole pipeline, top to bottom.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    build_to(opts, None).map(|(report, _)| report)
+    build_to(opts, None).map(|(report, ..)| report)
 }
 
 /// Builds the site into memory (for `serve`): nothing is written to disk. Returns the files
-/// keyed by their `/`-separated path inside the output. Bodies whose source and inputs did not
-/// change since the build that filled `cache` are reused from it.
+/// keyed by their `/`-separated path inside the output, and the build's state for incremental
+/// updates. Bodies whose source and inputs did not change since the build that filled `cache`
+/// are reused from it.
 pub fn build_in_memory(
     opts: &BuildOptions,
     cache: &std::sync::Mutex<render::cache::BodyCache>,
-) -> Result<(BuildReport, OutputFiles), BuildFailure> {
-    build_to(opts, Some(cache))
+) -> Result<(BuildReport, OutputFiles, serve::live::Live), BuildFailure> {
+    let (report, files, live) = build_to(opts, Some(cache))?;
+    let live = live.expect("a build into memory keeps its state");
+    Ok((report, files, live))
 }
 
 /// Output files by `/`-separated path, as [`build_in_memory`] returns them.
@@ -132,7 +135,7 @@ pub type OutputFiles = std::collections::HashMap<String, Vec<u8>>;
 fn build_to(
     opts: &BuildOptions,
     memory_cache: Option<&std::sync::Mutex<render::cache::BodyCache>>,
-) -> Result<(BuildReport, OutputFiles), BuildFailure> {
+) -> Result<(BuildReport, OutputFiles, Option<serve::live::Live>), BuildFailure> {
     let started = Instant::now();
     let memory = memory_cache.is_some();
     let root = opts.root.as_path();
@@ -204,7 +207,8 @@ fn build_to(
     let cached_bodies: Vec<render::content::Content> =
         page_bodies.iter().chain(&section_bodies).cloned().collect();
     let (mut page_bodies, mut section_bodies) = (page_bodies, section_bodies);
-    render::glossary::apply(&site, &mut page_bodies, &mut section_bodies);
+    let glossary = render::glossary::Glossary::new(&site);
+    render::glossary::apply(&site, &glossary, &mut page_bodies, &mut section_bodies);
     let views = render::context::Views {
         site: &site,
         pages: &page_bodies,
@@ -237,8 +241,8 @@ fn build_to(
         })?,
         _ => write::Sink::Discard,
     };
-    let files = match render::render_outputs(&site, &sources, &engine, &views, &sink) {
-        Ok(n) => n,
+    let (files, sidebars) = match render::render_outputs(&site, &sources, &engine, &views, &sink) {
+        Ok(r) => (r.files, r.sidebars),
         Err(errors) => {
             sink.abandon();
             return Err(BuildFailure { errors, warnings });
@@ -289,7 +293,18 @@ fn build_to(
         output_dir: if opts.check_only { None } else { output_dir },
         elapsed: started.elapsed(),
     };
-    Ok((report, outputs))
+    let live = memory.then(|| serve::live::Live {
+        sources,
+        site,
+        engine,
+        records: record_views,
+        pages: page_bodies,
+        sections: section_bodies,
+        sidebars,
+        extra_paths,
+        glossary,
+    });
+    Ok((report, outputs, live))
 }
 
 fn set_globals(engine: &mut render::engine::Engine, site: &model::Site, sources: &load::Sources) {

@@ -13,6 +13,8 @@ mod errors;
 mod examples;
 #[path = "it/hugo.rs"]
 mod hugo;
+#[path = "it/live.rs"]
+mod live;
 #[path = "it/records.rs"]
 mod records;
 #[path = "it/serve.rs"]

@@ -204,27 +204,14 @@ fn sitemap(site: &Site, views: &Views) -> String {
 /// RSS 2.0 feeds where Hugo writes them: `index.xml` of the home page, of every section, of
 /// every taxonomy and of every term.
 fn rss_feeds(site: &Site, views: &Views) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut feed = |title: String, path: &str, pages: Vec<usize>| {
-        out.push((
-            format!("{}index.xml", path.trim_start_matches('/')),
-            rss(site, views, &title, path, pages).into_bytes(),
-        ));
-    };
-    feed(
-        site.config.title.clone(),
-        "/",
-        (0..site.pages.len()).collect(),
-    );
-    for (s, sec) in site.sections.iter().enumerate().skip(1) {
-        feed(
-            format!("{} on {}", sec.title, site.config.title),
-            &sec.url,
-            pages_below(site, s),
-        );
+    let mut out = vec![rss_home(site, views)];
+    for s in 1..site.sections.len() {
+        out.push(rss_section(site, views, s));
     }
     for t in &site.taxonomies {
-        feed(
+        out.push(rss_file(
+            site,
+            views,
             format!(
                 "{} on {}",
                 crate::model::title_from_name(&t.name),
@@ -232,13 +219,72 @@ fn rss_feeds(site: &Site, views: &Views) -> Vec<(String, Vec<u8>)> {
             ),
             &t.url,
             Vec::new(),
-        );
+        ));
         for term in &t.terms {
-            feed(
-                format!("{} on {}", term.name, site.config.title),
-                &term.url,
-                term.pages.clone(),
-            );
+            out.push(rss_term(site, views, term));
+        }
+    }
+    out
+}
+
+fn rss_home(site: &Site, views: &Views) -> (String, Vec<u8>) {
+    let all = (0..site.pages.len()).collect();
+    rss_file(site, views, site.config.title.clone(), "/", all)
+}
+
+fn rss_section(site: &Site, views: &Views, s: usize) -> (String, Vec<u8>) {
+    let sec = &site.sections[s];
+    let title = format!("{} on {}", sec.title, site.config.title);
+    rss_file(site, views, title, &sec.url, pages_below(site, s))
+}
+
+fn rss_term(site: &Site, views: &Views, term: &crate::model::Term) -> (String, Vec<u8>) {
+    let title = format!("{} on {}", term.name, site.config.title);
+    rss_file(site, views, title, &term.url, term.pages.clone())
+}
+
+fn rss_file(
+    site: &Site,
+    views: &Views,
+    title: String,
+    path: &str,
+    pages: Vec<usize>,
+) -> (String, Vec<u8>) {
+    (
+        format!("{}index.xml", path.trim_start_matches('/')),
+        rss(site, views, &title, path, pages).into_bytes(),
+    )
+}
+
+/// The feeds page `i` can appear in, rendered afresh: the site's Atom feed and those of the
+/// sections above it, and, with `rss`, the RSS feeds of the home page, those sections and its
+/// terms. After a save that changed only the page's body, no other feed can differ.
+pub fn feeds_of_page(site: &Site, views: &Views, i: usize) -> Vec<(String, Vec<u8>)> {
+    let mut sections = Vec::new();
+    let mut cur = Some(site.pages[i].section);
+    while let Some(c) = cur {
+        if c != 0 {
+            sections.push(c);
+        }
+        cur = site.sections[c].parent;
+    }
+    let mut out = vec![("atom.xml".to_string(), atom(site, views, None).into_bytes())];
+    for &s in &sections {
+        let sec = &site.sections[s];
+        if !sec.pages.is_empty() {
+            out.push((
+                format!("{}atom.xml", sec.url.trim_start_matches('/')),
+                atom(site, views, Some(s)).into_bytes(),
+            ));
+        }
+    }
+    if site.config.rss {
+        out.push(rss_home(site, views));
+        out.extend(sections.iter().map(|&s| rss_section(site, views, s)));
+        for t in &site.taxonomies {
+            for term in t.terms.iter().filter(|term| term.pages.contains(&i)) {
+                out.push(rss_term(site, views, term));
+            }
         }
     }
     out

@@ -141,48 +141,52 @@ fn link_text(text: &str, pending: &mut Vec<&TermLink>) -> String {
     out
 }
 
-/// Links terms in every page and section body, except on pages that opt out with
-/// `glossary: false`, on a term's own page and on pages holding the A–Z glossary.
-pub fn apply(
-    site: &crate::model::Site,
-    pages: &mut [crate::render::content::Content],
-    sections: &mut [crate::render::content::Content],
-) {
-    use rayon::prelude::*;
-    let terms: Vec<TermLink> = site
-        .records
-        .of_kind("term")
-        .map(|r| {
-            let mut words = vec![r.title.to_lowercase()];
-            if let Some(list) = r.fields.get("synonyms").and_then(|v| v.as_array()) {
-                words.extend(
-                    list.iter()
-                        .filter_map(|v| v.as_str())
-                        .map(str::to_lowercase),
-                );
-            }
-            TermLink {
-                words,
-                url: crate::model::url::with_base(&site.base_path, &site.pages[r.page].url),
-                short: r.text("short").unwrap_or_default().to_string(),
-            }
-        })
-        .collect();
-    if terms.is_empty() {
-        return;
+/// The site's terms and the sections holding them, for linking bodies one by one.
+pub struct Glossary {
+    terms: Vec<TermLink>,
+    /// A section holding terms is the glossary itself: no links to its own entries.
+    sections: Vec<usize>,
+}
+
+impl Glossary {
+    pub fn new(site: &crate::model::Site) -> Glossary {
+        let terms = site
+            .records
+            .of_kind("term")
+            .map(|r| {
+                let mut words = vec![r.title.to_lowercase()];
+                if let Some(list) = r.fields.get("synonyms").and_then(|v| v.as_array()) {
+                    words.extend(
+                        list.iter()
+                            .filter_map(|v| v.as_str())
+                            .map(str::to_lowercase),
+                    );
+                }
+                TermLink {
+                    words,
+                    url: crate::model::url::with_base(&site.base_path, &site.pages[r.page].url),
+                    short: r.text("short").unwrap_or_default().to_string(),
+                }
+            })
+            .collect();
+        let sections = site
+            .records
+            .of_kind("term")
+            .map(|r| site.pages[r.page].section)
+            .collect();
+        Glossary { terms, sections }
     }
-    let opted_out = |meta: &crate::parse::frontmatter::FrontMatter| {
-        meta.params.get("glossary") == Some(&serde_json::Value::Bool(false))
-    };
-    let relink = |c: &mut crate::render::content::Content, own: Option<String>| {
-        if c.html.contains("class=\"glossary-index\"") {
-            return;
-        }
-        c.html = link_terms(&c.html, &terms, own.as_deref());
-    };
-    pages.par_iter_mut().enumerate().for_each(|(i, c)| {
+
+    /// Links terms in the body of page `i`, unless it opts out or is the A–Z index; a term's
+    /// own page does not link to itself.
+    pub fn link_page(
+        &self,
+        site: &crate::model::Site,
+        i: usize,
+        c: &mut crate::render::content::Content,
+    ) {
         let page = &site.pages[i];
-        if opted_out(&page.meta) {
+        if self.terms.is_empty() || opted_out(&page.meta) {
             return;
         }
         let own = site
@@ -191,19 +195,55 @@ pub fn apply(
             .get(&i)
             .filter(|&&r| site.records.list[r].kind.name == "term")
             .map(|_| crate::model::url::with_base(&site.base_path, &page.url));
-        relink(c, own);
-    });
-    // A section holding the terms is the glossary itself: no links to its own entries.
-    let glossary_sections: Vec<usize> = site
-        .records
-        .of_kind("term")
-        .map(|r| site.pages[r.page].section)
-        .collect();
-    sections.par_iter_mut().enumerate().for_each(|(i, c)| {
-        if !opted_out(&site.sections[i].meta) && !glossary_sections.contains(&i) {
-            relink(c, None);
+        self.relink(c, own.as_deref());
+    }
+
+    /// Links terms in the body of section `s`, unless it opts out or holds the terms.
+    pub fn link_section(
+        &self,
+        site: &crate::model::Site,
+        s: usize,
+        c: &mut crate::render::content::Content,
+    ) {
+        if self.terms.is_empty() || opted_out(&site.sections[s].meta) || self.sections.contains(&s)
+        {
+            return;
         }
-    });
+        self.relink(c, None);
+    }
+
+    fn relink(&self, c: &mut crate::render::content::Content, own: Option<&str>) {
+        if c.html.contains("class=\"glossary-index\"") {
+            return;
+        }
+        c.html = link_terms(&c.html, &self.terms, own);
+    }
+}
+
+fn opted_out(meta: &crate::parse::frontmatter::FrontMatter) -> bool {
+    meta.params.get("glossary") == Some(&serde_json::Value::Bool(false))
+}
+
+/// Links terms in every page and section body, except on pages that opt out with
+/// `glossary: false`, on a term's own page and on pages holding the A–Z glossary.
+pub fn apply(
+    site: &crate::model::Site,
+    glossary: &Glossary,
+    pages: &mut [crate::render::content::Content],
+    sections: &mut [crate::render::content::Content],
+) {
+    use rayon::prelude::*;
+    if glossary.terms.is_empty() {
+        return;
+    }
+    pages
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(i, c)| glossary.link_page(site, i, c));
+    sections
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(s, c)| glossary.link_section(site, s, c));
 }
 
 #[cfg(test)]

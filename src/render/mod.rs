@@ -212,24 +212,28 @@ struct TermView<'a> {
     pages: Vec<context::PageSummary<'a>>,
 }
 
-/// Renders all output files into `sink`. Returns the number of files written.
+/// What [`render_outputs`] leaves behind for later partial renders (`serve`).
+pub struct Rendered {
+    /// Files written.
+    pub files: usize,
+    /// The sidebar of each section, rendered once (empty when the theme has none).
+    pub sidebars: Vec<String>,
+}
+
+/// Renders all output files into `sink`.
 pub fn render_outputs(
     site: &Site,
     sources: &Sources,
     engine: &Engine,
     views: &Views,
     sink: &Sink,
-) -> Result<usize, Vec<Error>> {
+) -> Result<Rendered, Vec<Error>> {
     let mut jobs: Vec<Job> = Vec::new();
     for i in 0..site.pages.len() {
         jobs.push(Job::Page(i));
     }
-    for (s, sec) in site.sections.iter().enumerate() {
-        let per = sec.meta.paginate.unwrap_or(site.config.paginate);
-        let pagers = pager_count(sec.pages.len(), per);
-        for n in 1..=pagers {
-            jobs.push(Job::Section(s, n, pagers, per));
-        }
+    for s in 0..site.sections.len() {
+        jobs.extend(section_jobs(site, s, None));
     }
     for (t, tax) in site.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
@@ -242,9 +246,91 @@ pub fn render_outputs(
         }
     }
     let sidebars = render_sidebars(site, engine, views).map_err(|e| vec![e])?;
+    let count = run_jobs(site, engine, views, sink, &sidebars, &jobs)?;
+    let extras = feeds::write_extras(site, sources, engine, views, sink)?;
+    Ok(Rendered {
+        files: count + extras,
+        sidebars,
+    })
+}
+
+/// Renders what shows page `i`'s body: the page itself, the pager of its section and of each
+/// of its terms that lists it, and the feeds it appears in. For a save that changed only the
+/// body (same front matter), this is everything whose output can differ.
+pub fn render_page_outputs(
+    site: &Site,
+    engine: &Engine,
+    views: &Views,
+    sink: &Sink,
+    sidebars: &[String],
+    i: usize,
+) -> Result<usize, Vec<Error>> {
+    let mut jobs = vec![Job::Page(i)];
+    jobs.extend(section_jobs(site, site.pages[i].section, Some(i)));
+    let per = site.config.paginate;
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        for (k, term) in tax.terms.iter().enumerate() {
+            if let Some(pos) = term.pages.iter().position(|&p| p == i) {
+                let pagers = pager_count(term.pages.len(), per);
+                let n = pos.checked_div(per).map_or(1, |q| q + 1);
+                jobs.push(Job::Term(t, k, n, pagers, per));
+            }
+        }
+    }
+    let count = run_jobs(site, engine, views, sink, sidebars, &jobs)?;
+    let feeds = feeds::feeds_of_page(site, views, i);
+    for (path, bytes) in &feeds {
+        sink.write(path, bytes).map_err(|e| vec![e])?;
+    }
+    Ok(count + feeds.len())
+}
+
+/// Renders every pager of section `s`: what shows its body.
+pub fn render_section_outputs(
+    site: &Site,
+    engine: &Engine,
+    views: &Views,
+    sink: &Sink,
+    sidebars: &[String],
+    s: usize,
+) -> Result<usize, Vec<Error>> {
+    run_jobs(
+        site,
+        engine,
+        views,
+        sink,
+        sidebars,
+        &section_jobs(site, s, None),
+    )
+}
+
+/// The pagers of section `s`; with `only`, just the one listing that page.
+fn section_jobs(site: &Site, s: usize, only: Option<usize>) -> Vec<Job> {
+    let sec = &site.sections[s];
+    let per = sec.meta.paginate.unwrap_or(site.config.paginate);
+    let pagers = pager_count(sec.pages.len(), per);
+    let wanted = only.map(|i| match sec.pages.iter().position(|&p| p == i) {
+        Some(pos) if per > 0 => pos / per + 1,
+        _ => 1,
+    });
+    (1..=pagers)
+        .filter(|n| wanted.is_none_or(|w| w == *n))
+        .map(|n| Job::Section(s, n, pagers, per))
+        .collect()
+}
+
+/// Renders `jobs` in parallel; every error is collected, one per distinct message.
+fn run_jobs(
+    site: &Site,
+    engine: &Engine,
+    views: &Views,
+    sink: &Sink,
+    sidebars: &[String],
+    jobs: &[Job],
+) -> Result<usize, Vec<Error>> {
     let results: Vec<Result<usize, Error>> = jobs
         .par_iter()
-        .map(|job| render_job(site, engine, views, sink, &sidebars, job))
+        .map(|job| render_job(site, engine, views, sink, sidebars, job))
         .collect();
     let mut errors: Vec<Error> = Vec::new();
     let mut count = 0;
@@ -257,12 +343,10 @@ pub fn render_outputs(
     // One error per template is enough: the same broken template fails every page.
     let mut seen = HashSet::new();
     errors.retain(|e| seen.insert(e.to_string()));
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    match feeds::write_extras(site, sources, engine, views, sink) {
-        Ok(n) => Ok(count + n),
-        Err(e) => Err(e),
+    if errors.is_empty() {
+        Ok(count)
+    } else {
+        Err(errors)
     }
 }
 

@@ -2,6 +2,7 @@
 //! memory (never into `public/`), served on loopback, rebuilt on every save, with open tabs
 //! told by server-sent events to reload, swap stylesheets, or show the error of a broken save.
 
+pub mod live;
 pub mod server;
 pub mod watcher;
 
@@ -36,10 +37,12 @@ pub struct ServeOptions {
     pub color: bool,
 }
 
-/// What every rebuild needs: the build options and the bodies of the last build.
+/// What every rebuild needs: the build options, the bodies of the last full build, and the
+/// state of the last good build for incremental updates (`None` after a failed save).
 struct Rebuild {
     opts: BuildOptions,
     cache: std::sync::Mutex<BodyCache>,
+    live: std::sync::Mutex<Option<live::Live>>,
 }
 
 /// More changed files than this and the reload signal says `*` instead of listing them.
@@ -66,13 +69,14 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
             ..BuildOptions::new(&opts.root)
         },
         cache: std::sync::Mutex::new(BodyCache::in_memory()),
+        live: std::sync::Mutex::new(None),
     };
     let served = Arc::new(RwLock::new(Served::default()));
     let (signals, _) = broadcast::channel(64);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
     // Watch before the first build, so a save during it is not missed.
-    let (tx, rx) = mpsc::channel::<BTreeSet<Change>>();
+    let (tx, rx) = mpsc::channel::<BTreeSet<(Change, PathBuf)>>();
     let mut watcher = watcher::watch(&opts.root, tx).map_err(|e| vec![e])?;
     if let Some(report) = first_build(&build_opts, &served, opts) {
         if !opts.quiet {
@@ -140,11 +144,12 @@ fn rebuild_signals_of(
     build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
-    changes: &BTreeSet<Change>,
+    changes: &BTreeSet<(Change, PathBuf)>,
 ) -> Vec<Signal> {
     let had_error = served.read().map(|s| s.error.is_some()).unwrap_or(false);
     let started = Instant::now();
-    let Some((_, changed)) = rebuild_outcome(build_opts, served, opts) else {
+    let paths: Vec<PathBuf> = changes.iter().map(|(_, p)| p.clone()).collect();
+    let Some((changed, full)) = rebuild_outcome(build_opts, served, opts, Some(&paths)) else {
         let report = served
             .read()
             .ok()
@@ -157,13 +162,18 @@ fn rebuild_signals_of(
         signals.push(Signal::Clear);
     }
     if !opts.quiet {
-        let what: Vec<String> = changes
+        let kinds: BTreeSet<String> = changes
             .iter()
-            .map(|c| format!("{c:?}").to_lowercase())
+            .map(|(c, _)| format!("{c:?}").to_lowercase())
             .collect();
         println!(
-            "Rebuilt after a {} change in {} ms: {} file{} changed",
-            what.join("/"),
+            "Rebuilt ({}) after a {} change in {} ms: {} file{} changed",
+            if full.is_some() {
+                "full"
+            } else {
+                "incremental"
+            },
+            kinds.into_iter().collect::<Vec<_>>().join("/"),
             started.elapsed().as_millis(),
             changed.len(),
             if changed.len() == 1 { "" } else { "s" }
@@ -183,39 +193,70 @@ fn rebuild_signals_of(
     signals
 }
 
-/// Builds into memory; on success swaps the new files in and returns the report and the paths
-/// that changed; on failure keeps the last good files, records and prints the error, and
-/// returns `None`.
+/// Brings the served files up to date after a save of `paths` (`None`: the first build):
+/// incrementally when the last good build allows it, else by a full build into memory. On
+/// success returns the output paths that changed and, for a full build, its report; on failure
+/// keeps the last good files, records and prints the error, and returns `None`.
 fn rebuild_outcome(
     build_opts: &Rebuild,
     served: &RwLock<Served>,
     opts: &ServeOptions,
-) -> Option<(BuildReport, Vec<String>)> {
+    paths: Option<&[PathBuf]>,
+) -> Option<(Vec<String>, Option<BuildReport>)> {
+    let mut live = build_opts.live.lock().unwrap_or_else(|e| e.into_inner());
+    if let (Some(state), Some(paths)) = (live.as_mut(), paths) {
+        match state.update(paths) {
+            live::Update::Full => {}
+            live::Update::Files { files, warnings } => {
+                for w in &warnings {
+                    eprint!("{}", w.report(Severity::Warning, opts.color));
+                }
+                let mut served = served.write().unwrap_or_else(|e| e.into_inner());
+                let changed = patch_in(&mut served, files);
+                served.error = None;
+                return Some((changed, None));
+            }
+            live::Update::Failed(failure) => {
+                // The next save rebuilds everything, so every error of the site is reported.
+                *live = None;
+                show_failure(served, opts, &failure);
+                return None;
+            }
+        }
+    }
+    *live = None;
     match crate::build_in_memory(&build_opts.opts, &build_opts.cache) {
-        Ok((report, files)) => {
+        Ok((report, files, state)) => {
             print_warnings(&report, opts);
+            *live = Some(state);
+            drop(live);
             let mut served = served.write().unwrap_or_else(|e| e.into_inner());
             let changed = swap_in(&mut served, files);
             served.error = None;
-            Some((report, changed))
+            Some((changed, Some(report)))
         }
         Err(failure) => {
-            for w in &failure.warnings {
-                eprint!("{}", w.report(Severity::Warning, opts.color));
-            }
-            for e in &failure.errors {
-                eprint!("{}", e.report(Severity::Error, opts.color));
-            }
-            eprintln!("Still serving the last good build; fix the error and save again.");
-            let report: String = failure
-                .errors
-                .iter()
-                .map(|e| e.report(Severity::Error, false))
-                .collect();
-            served.write().unwrap_or_else(|e| e.into_inner()).error = Some(report);
+            show_failure(served, opts, &failure);
             None
         }
     }
+}
+
+/// Prints a failed build and keeps its report for the browser overlay.
+fn show_failure(served: &RwLock<Served>, opts: &ServeOptions, failure: &crate::BuildFailure) {
+    for w in &failure.warnings {
+        eprint!("{}", w.report(Severity::Warning, opts.color));
+    }
+    for e in &failure.errors {
+        eprint!("{}", e.report(Severity::Error, opts.color));
+    }
+    eprintln!("Still serving the last good build; fix the error and save again.");
+    let report: String = failure
+        .errors
+        .iter()
+        .map(|e| e.report(Severity::Error, false))
+        .collect();
+    served.write().unwrap_or_else(|e| e.into_inner()).error = Some(report);
 }
 
 /// The first build, with the summary line of `teambook build`. A broken site is served empty,
@@ -225,7 +266,8 @@ fn first_build(
     served: &RwLock<Served>,
     opts: &ServeOptions,
 ) -> Option<BuildReport> {
-    let (report, _) = rebuild_outcome(build_opts, served, opts)?;
+    let (_, report) = rebuild_outcome(build_opts, served, opts, None)?;
+    let report = report?;
     if !opts.quiet {
         println!(
             "Built {} pages, {} sections, {} terms ({} files) in memory in {} ms",
@@ -265,6 +307,25 @@ fn swap_in(served: &mut Served, files: OutputFiles) -> Vec<String> {
     changed.extend(old.into_keys());
     changed.sort();
     served.files = new;
+    changed
+}
+
+/// Replaces the served files named in `files`, leaving every other file as it is; returns the
+/// paths whose contents changed, sorted.
+fn patch_in(served: &mut Served, files: OutputFiles) -> Vec<String> {
+    let mut changed = Vec::new();
+    for (path, bytes) in files {
+        if served
+            .files
+            .get(&path)
+            .is_some_and(|old| old[..] == bytes[..])
+        {
+            continue;
+        }
+        changed.push(path.clone());
+        served.files.insert(path, Bytes::from(bytes));
+    }
+    changed.sort();
     changed
 }
 

@@ -78,13 +78,17 @@ fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// The changes a debounced batch of events amounts to.
-pub fn fold(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> BTreeSet<Change> {
+/// The changes a debounced batch of events amounts to: each changed path with its part of
+/// the site.
+pub fn fold(
+    root: &Path,
+    events: &[notify_debouncer_full::DebouncedEvent],
+) -> BTreeSet<(Change, PathBuf)> {
     events
         .iter()
         .filter(|e| is_change(&e.kind))
         .flat_map(|e| e.paths.iter())
-        .filter_map(|p| classify(root, p))
+        .filter_map(|p| classify(root, p).map(|c| (c, p.clone())))
         .collect()
 }
 
@@ -118,7 +122,7 @@ impl Watcher {
 
 /// Watches the site's source folders and `teambook.yaml` and sends each relevant batch of
 /// changes to `tx`. The output folder and `.git/` are never watched.
-pub fn watch(root: &Path, tx: Sender<BTreeSet<Change>>) -> Result<Watcher, Error> {
+pub fn watch(root: &Path, tx: Sender<BTreeSet<(Change, PathBuf)>>) -> Result<Watcher, Error> {
     let root: PathBuf = root.to_path_buf();
     let events_root = root.clone();
     let mut debouncer =

@@ -223,10 +223,13 @@ fn an_edit_sends_the_reload_signal_and_serves_the_new_content() {
     assert!(changed.contains("page/index.html"), "{changed}");
     let (_, body) = server.get("/page/");
     assert!(body.contains("Second version."), "{body}");
+    // Only the body changed: the page is patched into the last build, not rebuilt with the site.
+    server.wait_line("Rebuilt (incremental) after a content change");
 
     // A data change re-renders the pages that use it.
     save(dir.path(), "data/team.yaml", "name: Owls\n");
     let changed = events.wait("reload");
+    server.wait_line("Rebuilt (full) after a data change");
     assert!(changed.contains("page/index.html"), "{changed}");
     assert!(server.get("/page/").1.contains("Team Owls"));
 
