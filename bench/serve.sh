@@ -32,8 +32,10 @@ for n in $PAGES; do
     rm -rf "$site"
     python3 "$here/bench/gen_site.py" "$site" --pages "$n" >/dev/null
     mkdir -p "$site/templates" "$site/data"
-    sed 's|<div class="prose">|<div class="prose" data-stamp="{{ data.bench.stamp }}">|' \
+    # page.html of the theme, with a marker that shows the data file's stamp and a revision.
+    sed 's|{% block content %}|{% block content %}<p class="bench" data-stamp="{{ data.bench.stamp }}" data-rev="0"></p>|' \
         "$here/themes/default/templates/page.html" > "$site/templates/page.html"
+    grep -q 'data-rev="0"' "$site/templates/page.html" || { echo "page.html has no content block" >&2; exit 1; }
     echo "stamp: 0" > "$site/data/bench.yaml"
 
     log="$(mktemp)"
@@ -47,6 +49,7 @@ for n in $PAGES; do
         sleep 0.1
     done
     [ -n "$port" ] || { cat "$log" >&2; exit 1; }
+    trap 'kill $pid 2>/dev/null || true; echo "--- server log:"; tail -20 "$log"' EXIT
     echo "## $n pages ($(head -1 "$log"))"
 
     python3 - "$site" "$port" "$SAVES" <<'PY'
@@ -109,7 +112,7 @@ template = open(os.path.join(site, "templates/page.html")).read()
 rows = [
     ("one page", timed(page, lambda i: original + f"\nEdit number {i}.\n")),
     ("template (page.html)", timed("templates/page.html",
-        lambda i: template.replace('class="prose"', f'class="prose" data-rev="{i}"'))),
+        lambda i: template.replace('data-rev="0"', f'data-rev="{i + 1}"'))),
     ("data file", timed("data/bench.yaml", lambda i: f"stamp: {i + 1}\n")),
 ]
 print(f"| change | median ms | min ms | max ms | saves |")

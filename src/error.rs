@@ -39,6 +39,43 @@ pub enum Error {
     Usage(String),
 }
 
+/// `std::io::Error` is not `Clone`; a clone keeps its kind and message.
+impl Clone for Error {
+    fn clone(&self) -> Self {
+        match self {
+            Error::At {
+                path,
+                line,
+                col,
+                message,
+                source_line,
+                help,
+            } => Error::At {
+                path: path.clone(),
+                line: *line,
+                col: *col,
+                message: message.clone(),
+                source_line: source_line.clone(),
+                help: help.clone(),
+            },
+            Error::File {
+                path,
+                message,
+                help,
+            } => Error::File {
+                path: path.clone(),
+                message: message.clone(),
+                help: help.clone(),
+            },
+            Error::Io { path, source } => Error::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            Error::Usage(m) => Error::Usage(m.clone()),
+        }
+    }
+}
+
 impl Error {
     /// An error at `line:col` (1-based) of `path`, quoting that line of `text`.
     pub fn at(

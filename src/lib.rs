@@ -221,7 +221,8 @@ fn build_to(
         .global_context()
         .insert("site", &views.site_globals(views.nav()));
     let extra_paths = static_paths(&site, &sources);
-    let link_problems = render::check_links(&site, &page_bodies, &section_bodies, &extra_paths);
+    let link_check = render::check_links(&site, &page_bodies, &section_bodies, &extra_paths);
+    let link_problems = link_check.all();
     let mut warnings = Vec::new();
     if opts.check_only && !link_problems.is_empty() {
         return Err(BuildFailure {
@@ -303,6 +304,7 @@ fn build_to(
         sidebars,
         extra_paths,
         glossary,
+        links: link_check,
     });
     Ok((report, outputs, live))
 }

@@ -256,9 +256,10 @@ fn rss_file(
     )
 }
 
-/// The feeds page `i` can appear in, rendered afresh: the site's Atom feed and those of the
+/// The feeds that list page `i`, rendered afresh: the site's Atom feed and those of the
 /// sections above it, and, with `rss`, the RSS feeds of the home page, those sections and its
-/// terms. After a save that changed only the page's body, no other feed can differ.
+/// terms — each only if the page is among its newest entries. After a save that changed only
+/// the page's body, no other feed can differ.
 pub fn feeds_of_page(site: &Site, views: &Views, i: usize) -> Vec<(String, Vec<u8>)> {
     let mut sections = Vec::new();
     let mut cur = Some(site.pages[i].section);
@@ -268,10 +269,14 @@ pub fn feeds_of_page(site: &Site, views: &Views, i: usize) -> Vec<(String, Vec<u
         }
         cur = site.sections[c].parent;
     }
-    let mut out = vec![("atom.xml".to_string(), atom(site, views, None).into_bytes())];
+    let all = || 0..site.pages.len();
+    let mut out = Vec::new();
+    if in_newest(site, all(), i, true) {
+        out.push(("atom.xml".to_string(), atom(site, views, None).into_bytes()));
+    }
     for &s in &sections {
         let sec = &site.sections[s];
-        if !sec.pages.is_empty() {
+        if !sec.pages.is_empty() && in_newest(site, pages_below(site, s).into_iter(), i, true) {
             out.push((
                 format!("{}atom.xml", sec.url.trim_start_matches('/')),
                 atom(site, views, Some(s)).into_bytes(),
@@ -279,15 +284,54 @@ pub fn feeds_of_page(site: &Site, views: &Views, i: usize) -> Vec<(String, Vec<u
         }
     }
     if site.config.rss {
-        out.push(rss_home(site, views));
-        out.extend(sections.iter().map(|&s| rss_section(site, views, s)));
+        if in_newest(site, all(), i, false) {
+            out.push(rss_home(site, views));
+        }
+        for &s in &sections {
+            if in_newest(site, pages_below(site, s).into_iter(), i, false) {
+                out.push(rss_section(site, views, s));
+            }
+        }
         for t in &site.taxonomies {
             for term in t.terms.iter().filter(|term| term.pages.contains(&i)) {
-                out.push(rss_term(site, views, term));
+                if in_newest(site, term.pages.iter().copied(), i, false) {
+                    out.push(rss_term(site, views, term));
+                }
             }
         }
     }
     out
+}
+
+/// Whether page `i` is among the `feed_limit` first of `pages` in feed order (newest first,
+/// then by title, then site order); `dated` leaves out undated pages, as Atom feeds do.
+/// One pass, no sort: a save must not pay for sorting 10,000 pages to learn that an old page
+/// is in no feed.
+fn in_newest(site: &Site, pages: impl Iterator<Item = usize>, i: usize, dated: bool) -> bool {
+    let p = &site.pages[i];
+    let limit = site.config.feed_limit;
+    if limit == 0 || (dated && p.meta.date.is_none()) {
+        return false;
+    }
+    let mut ahead = 0;
+    for j in pages.filter(|&j| j != i) {
+        let q = &site.pages[j];
+        if dated && q.meta.date.is_none() {
+            continue;
+        }
+        let first = q
+            .meta
+            .date
+            .cmp(&p.meta.date)
+            .then_with(|| p.title.cmp(&q.title));
+        if first.is_gt() || (first.is_eq() && j < i) {
+            ahead += 1;
+            if ahead >= limit {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Pages of section `s` and of every section below it.

@@ -90,34 +90,102 @@ pub fn render_bodies(
     Ok((contents, sections, keys))
 }
 
-/// Checks internal links and anchors of every body. Returns one problem per broken link.
+/// Link problems of every body, pages then sections in site order, kept per body so that
+/// `serve` can recheck only the bodies a save changed.
+pub struct LinkProblems {
+    pub pages: Vec<Vec<Error>>,
+    pub sections: Vec<Vec<Error>>,
+}
+
+impl LinkProblems {
+    pub fn all(&self) -> Vec<Error> {
+        self.pages
+            .iter()
+            .chain(&self.sections)
+            .flatten()
+            .cloned()
+            .collect()
+    }
+}
+
+/// Checks internal links and anchors of every body, in parallel.
 pub fn check_links(
     site: &Site,
     pages: &[Content],
     sections: &[Content],
     extra_paths: &HashSet<String>,
-) -> Vec<Error> {
-    let mut ids_by_url: std::collections::HashMap<&str, &HashSet<String>> =
-        std::collections::HashMap::new();
-    for (p, c) in site.pages.iter().zip(pages) {
-        ids_by_url.insert(&p.url, &c.ids);
+) -> LinkProblems {
+    let checker = LinkChecker::new(site, pages, sections, extra_paths);
+    LinkProblems {
+        pages: (0..pages.len())
+            .into_par_iter()
+            .map(|i| checker.page(i))
+            .collect(),
+        sections: (0..sections.len())
+            .into_par_iter()
+            .map(|s| checker.section(s))
+            .collect(),
     }
-    for (s, c) in site.sections.iter().zip(sections) {
-        ids_by_url.insert(&s.url, &c.ids);
+}
+
+/// What link checks look targets up in: every page's URL and heading ids, and the paths of
+/// files that are not pages.
+pub struct LinkChecker<'a> {
+    site: &'a Site,
+    pages: &'a [Content],
+    sections: &'a [Content],
+    extra_paths: &'a HashSet<String>,
+    ids_by_url: std::collections::HashMap<&'a str, &'a HashSet<String>>,
+}
+
+impl<'a> LinkChecker<'a> {
+    pub fn new(
+        site: &'a Site,
+        pages: &'a [Content],
+        sections: &'a [Content],
+        extra_paths: &'a HashSet<String>,
+    ) -> Self {
+        let mut ids_by_url = std::collections::HashMap::with_capacity(pages.len() + sections.len());
+        for (p, c) in site.pages.iter().zip(pages) {
+            ids_by_url.insert(p.url.as_str(), &c.ids);
+        }
+        for (s, c) in site.sections.iter().zip(sections) {
+            ids_by_url.insert(s.url.as_str(), &c.ids);
+        }
+        LinkChecker {
+            site,
+            pages,
+            sections,
+            extra_paths,
+            ids_by_url,
+        }
     }
-    let base = site.base_path.trim_end_matches('/');
-    let bodies = site
-        .pages
-        .iter()
-        .zip(pages)
-        .map(|(p, c)| (&p.path, &p.text, p.body_start, &p.url, c))
-        .chain(site.sections.iter().zip(sections).filter_map(|(s, c)| {
-            s.path
-                .as_ref()
-                .map(|path| (path, &s.text, s.body_start, &s.url, c))
-        }));
-    let mut problems = Vec::new();
-    for (path, text, body_start, own_url, content) in bodies {
+
+    /// One problem per broken link or anchor of page `i`.
+    pub fn page(&self, i: usize) -> Vec<Error> {
+        let p = &self.site.pages[i];
+        self.body(&p.path, &p.text, p.body_start, &p.url, &self.pages[i])
+    }
+
+    /// One problem per broken link or anchor of section `s` (none without `_index.md`).
+    pub fn section(&self, s: usize) -> Vec<Error> {
+        let sec = &self.site.sections[s];
+        match &sec.path {
+            Some(path) => self.body(path, &sec.text, sec.body_start, &sec.url, &self.sections[s]),
+            None => Vec::new(),
+        }
+    }
+
+    fn body(
+        &self,
+        path: &std::path::Path,
+        text: &str,
+        body_start: usize,
+        own_url: &str,
+        content: &Content,
+    ) -> Vec<Error> {
+        let base = self.site.base_path.trim_end_matches('/');
+        let mut problems = Vec::new();
         for link in &content.links {
             let href = link.href.as_str();
             if href.contains("://") || href.starts_with("mailto:") {
@@ -137,12 +205,12 @@ pub fn check_links(
                 Error::at_offset(path, text, body_start + offset, msg)
             };
             let target_url: Option<String> = if target.is_empty() {
-                Some(own_url.clone())
+                Some(own_url.to_string())
             } else if target.ends_with(".md") || target.ends_with(".markdown") {
                 problems.push(
-                    locate(format!("broken link: no page is built from `{}`", link.dest))
-                        .with_help("check the file name, or whether the page is a draft or dated in the future"),
-                );
+                locate(format!("broken link: no page is built from `{}`", link.dest))
+                    .with_help("check the file name, or whether the page is a draft or dated in the future"),
+            );
                 continue;
             } else if let Some(rest) = target.strip_prefix('/') {
                 let site_path = if base.is_empty() {
@@ -160,7 +228,7 @@ pub fn check_links(
                     candidates.push(format!("{site_path}/"));
                 }
                 match candidates.iter().find(|c| {
-                    site.urls.contains_key(c.as_str()) || extra_paths.contains(c.as_str())
+                    self.site.urls.contains_key(c.as_str()) || self.extra_paths.contains(c.as_str())
                 }) {
                     Some(found) => Some(found.clone()),
                     None => {
@@ -178,21 +246,21 @@ pub fn check_links(
                 if frag.is_empty() {
                     continue;
                 }
-                if let Some(ids) = ids_by_url.get(url.as_str()) {
+                if let Some(ids) = self.ids_by_url.get(url.as_str()) {
                     if !ids.contains(frag) {
                         problems.push(
-                            locate(format!("broken anchor: `#{frag}` is not a heading id of {url}"))
-                                .with_help(match crate::error::did_you_mean(frag, ids.iter().map(String::as_str)) {
-                                    Some(s) => format!("did you mean `#{s}`?"),
-                                    None => "heading ids are the heading text in lowercase, with `-` between words".into(),
-                                }),
-                        );
+                        locate(format!("broken anchor: `#{frag}` is not a heading id of {url}"))
+                            .with_help(match crate::error::did_you_mean(frag, ids.iter().map(String::as_str)) {
+                                Some(s) => format!("did you mean `#{s}`?"),
+                                None => "heading ids are the heading text in lowercase, with `-` between words".into(),
+                            }),
+                    );
                     }
                 }
             }
         }
+        problems
     }
-    problems
 }
 
 #[derive(Serialize)]

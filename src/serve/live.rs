@@ -22,6 +22,7 @@ use crate::render::context::Views;
 use crate::render::engine::Engine;
 use crate::render::glossary::Glossary;
 use crate::render::records::RecordViews;
+use crate::render::{LinkChecker, LinkProblems, check_links};
 use crate::write::Sink;
 use crate::{BuildFailure, OutputFiles};
 
@@ -38,6 +39,8 @@ pub struct Live {
     /// Paths served by files other than pages, for link checks.
     pub(crate) extra_paths: HashSet<String>,
     pub(crate) glossary: Glossary,
+    /// Link problems of each body, rechecked for the bodies a save changes.
+    pub(crate) links: LinkProblems,
 }
 
 /// What one save amounts to.
@@ -81,6 +84,7 @@ impl Live {
         let hl = Highlighter::global();
         let mut errors = Vec::new();
         let mut touched = Vec::new();
+        let mut ids_changed = false;
         let mut statics = OutputFiles::new();
         for edit in edits {
             match edit {
@@ -91,7 +95,7 @@ impl Live {
                     self.set_text(source, text);
                     match self.render(source, hl) {
                         Ok(content) => {
-                            self.set_content(source, content);
+                            ids_changed |= self.set_content(source, content);
                             touched.push(source);
                         }
                         Err(e) => errors.extend(e),
@@ -109,7 +113,7 @@ impl Live {
             records: &self.records,
         };
         let sink = Sink::Memory(Default::default());
-        for source in touched {
+        for &source in &touched {
             let rendered = match source {
                 Source::Page(i) => crate::render::render_page_outputs(
                     &self.site,
@@ -132,8 +136,21 @@ impl Live {
                 return Update::Failed(e.into());
             }
         }
-        let warnings =
-            crate::render::check_links(&self.site, &self.pages, &self.sections, &self.extra_paths);
+        // Links into a page depend on its heading ids: when those changed, every body is
+        // rechecked; otherwise only the bodies this save changed.
+        if ids_changed {
+            self.links = check_links(&self.site, &self.pages, &self.sections, &self.extra_paths);
+        } else {
+            let checker =
+                LinkChecker::new(&self.site, &self.pages, &self.sections, &self.extra_paths);
+            for source in &touched {
+                match *source {
+                    Source::Page(i) => self.links.pages[i] = checker.page(i),
+                    Source::Section(s) => self.links.sections[s] = checker.section(s),
+                }
+            }
+        }
+        let warnings = self.links.all();
         let mut files = sink.into_files();
         files.extend(statics);
         Update::Files { files, warnings }
@@ -230,10 +247,14 @@ impl Live {
         Ok(content)
     }
 
-    fn set_content(&mut self, source: Source, content: Content) {
-        match source {
-            Source::Page(i) => self.pages[i] = content,
-            Source::Section(s) => self.sections[s] = content,
-        }
+    /// Keeps the new body of `source`; returns whether its heading ids changed.
+    fn set_content(&mut self, source: Source, content: Content) -> bool {
+        let slot = match source {
+            Source::Page(i) => &mut self.pages[i],
+            Source::Section(s) => &mut self.sections[s],
+        };
+        let ids_changed = slot.ids != content.ids;
+        *slot = content;
+        ids_changed
     }
 }

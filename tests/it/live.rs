@@ -181,6 +181,17 @@ fn body_edits_in_a_blog_patch_pagers_terms_and_feeds_like_a_full_build() {
     }
     assert!(!patch.contains_key("posts/post-04/index.html"));
     assert_patched_equals(files, patch, &full(dir.path()));
+
+    // The oldest post is only in the feed of `odd` (13 posts; feeds keep the newest 20): no
+    // other feed is rendered for it.
+    let (_, mut live) = start(dir.path());
+    let old = vec![edit_body(dir.path(), "content/posts/post-01.md")];
+    let Update::Files { files: patch, .. } = live.update(&old) else {
+        panic!("a body-only save must be incremental");
+    };
+    let feeds: Vec<&String> = patch.keys().filter(|p| p.ends_with(".xml")).collect();
+    assert_eq!(feeds, ["tags/odd/index.xml"]);
+    assert!(patch.contains_key("posts/post-01/index.html"));
 }
 
 #[test]
