@@ -26,8 +26,12 @@ pub enum Change {
 }
 
 /// How long the folder must stay quiet before a batch of events is handed on. Editors' save
-/// patterns (temp file, rename, chmod) land well inside it, so one save makes one batch.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+/// patterns (temp file, rename, chmod) land well inside it, so one save makes one batch. It is
+/// most of the time from a save to the reload, so it is kept short.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// How often the debouncer looks for quiet batches: a batch waits at most this past DEBOUNCE.
+const TICK: Duration = Duration::from_millis(4);
 
 /// Folds one changed path into a [`Change`], or `None` when the path is noise: outside the
 /// watched folders, the output folder, a swap or backup file, or anything under a dot folder.
@@ -128,7 +132,7 @@ pub fn watch(root: &Path, tx: Sender<BTreeSet<(Change, PathBuf)>>) -> Result<Wat
     let mut debouncer =
         new_debouncer(
             DEBOUNCE,
-            None,
+            Some(TICK),
             move |result: DebounceEventResult| match result {
                 Ok(events) => {
                     let changes = fold(&events_root, &events);
