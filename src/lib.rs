@@ -177,15 +177,13 @@ fn build_to(
     let mut record_views = render::records::RecordViews::new(&site);
     sprint_analysis.enrich(&mut record_views);
     let record_views = std::sync::Arc::new(record_views);
-    let mut engine = render::engine::Engine::with_records(
-        &sources.templates,
-        &site.base_path,
+    let mut engine = engine_for(
+        &site,
+        &sources,
         record_views.clone(),
+        sprint_analysis.clone(),
+        memory,
     )?;
-    engine.register_site(&site);
-    report::sprints::register(&mut engine.tera, sprint_analysis.clone());
-    set_globals(&mut engine, &site, &sources);
-    engine.tera.global_context().insert("serve", &memory);
     let hl = parse::highlight::Highlighter::global();
     // `serve` keeps its cache in memory between rebuilds; `build` keeps it on disk.
     let mut disk_cache;
@@ -216,10 +214,7 @@ fn build_to(
         records: &record_views,
     };
     // The navigation tree needs rendered bodies only for titles; it is built once per build.
-    engine
-        .tera
-        .global_context()
-        .insert("site", &views.site_globals(views.nav()));
+    site_globals(&mut engine, &views);
     let extra_paths = static_paths(&site, &sources);
     let link_check = render::check_links(&site, &page_bodies, &section_bodies, &extra_paths);
     let link_problems = link_check.all();
@@ -299,6 +294,7 @@ fn build_to(
         site,
         engine,
         records: record_views,
+        sprints: sprint_analysis,
         pages: page_bodies,
         sections: section_bodies,
         sidebars,
@@ -307,6 +303,32 @@ fn build_to(
         links: link_check,
     });
     Ok((report, outputs, live))
+}
+
+/// The template engine of a build: templates, filters and functions, records, sprint reports,
+/// and every global but `site`, which needs the rendered bodies (see [`site_globals`]).
+pub(crate) fn engine_for(
+    site: &model::Site,
+    sources: &load::Sources,
+    records: std::sync::Arc<render::records::RecordViews>,
+    sprints: std::sync::Arc<report::sprints::Analysis>,
+    serve: bool,
+) -> Result<render::engine::Engine, Vec<Error>> {
+    let mut engine =
+        render::engine::Engine::with_records(&sources.templates, &site.base_path, records)?;
+    engine.register_site(site);
+    report::sprints::register(&mut engine.tera, sprints);
+    set_globals(&mut engine, site, sources);
+    engine.tera.global_context().insert("serve", &serve);
+    Ok(engine)
+}
+
+/// Gives templates the `site` global: the navigation tree, built once per build.
+pub(crate) fn site_globals(engine: &mut render::engine::Engine, views: &render::context::Views) {
+    engine
+        .tera
+        .global_context()
+        .insert("site", &views.site_globals(views.nav()));
 }
 
 fn set_globals(engine: &mut render::engine::Engine, site: &model::Site, sources: &load::Sources) {

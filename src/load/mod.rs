@@ -112,41 +112,7 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         }
     }
 
-    let mut static_files = Vec::new();
-    let mut templates = Vec::new();
-    embedded_theme(&mut static_files, &mut templates);
-    if let Some(name) = config.theme.as_deref().filter(|n| *n != "default") {
-        let theme_dir = root.join("themes").join(name);
-        if !theme_dir.is_dir() {
-            let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
-            let (line, col) = crate::config::key_position(&text, "theme", 0).unwrap_or((1, 1));
-            errors.push(
-                Error::at(
-                    Path::new(CONFIG_FILE),
-                    &text,
-                    line,
-                    col,
-                    format!("theme `{name}` not found: there is no folder themes/{name}/"),
-                )
-                .with_help("remove `theme:` to use the built-in theme"),
-            );
-        } else {
-            disk_templates(
-                root,
-                &theme_dir.join("templates"),
-                &mut templates,
-                &mut errors,
-            );
-            disk_static(
-                root,
-                &theme_dir.join("static"),
-                &mut static_files,
-                &mut errors,
-            );
-        }
-    }
-    disk_templates(root, &root.join("templates"), &mut templates, &mut errors);
-    disk_static(root, &root.join("static"), &mut static_files, &mut errors);
+    let (static_files, templates) = theme_files(root, &config, &mut errors);
 
     let mut data = serde_json::Map::new();
     let mut data_files = Vec::new();
@@ -199,6 +165,51 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         data,
         data_files,
     })
+}
+
+/// Static files and templates: the built-in theme, the configured theme, then the site's own.
+fn theme_files(
+    root: &Path,
+    config: &Config,
+    errors: &mut Vec<Error>,
+) -> (Vec<StaticFile>, Vec<TemplateSource>) {
+    let mut static_files = Vec::new();
+    let mut templates = Vec::new();
+    embedded_theme(&mut static_files, &mut templates);
+    if let Some(name) = config.theme.as_deref().filter(|n| *n != "default") {
+        let theme_dir = root.join("themes").join(name);
+        if !theme_dir.is_dir() {
+            let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+            let (line, col) = crate::config::key_position(&text, "theme", 0).unwrap_or((1, 1));
+            errors.push(
+                Error::at(
+                    Path::new(CONFIG_FILE),
+                    &text,
+                    line,
+                    col,
+                    format!("theme `{name}` not found: there is no folder themes/{name}/"),
+                )
+                .with_help("remove `theme:` to use the built-in theme"),
+            );
+        } else {
+            disk_templates(root, &theme_dir.join("templates"), &mut templates, errors);
+            disk_static(root, &theme_dir.join("static"), &mut static_files, errors);
+        }
+    }
+    disk_templates(root, &root.join("templates"), &mut templates, errors);
+    disk_static(root, &root.join("static"), &mut static_files, errors);
+    (static_files, templates)
+}
+
+/// Only the templates of the site, as [`load`] reads them (for `serve` after a template save).
+pub fn templates(root: &Path, config: &Config) -> Result<Vec<TemplateSource>, Vec<Error>> {
+    let mut errors = Vec::new();
+    let (_, templates) = theme_files(root, config, &mut errors);
+    if errors.is_empty() {
+        Ok(templates)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The largest data file read: larger ones are refused before they are read or parsed.

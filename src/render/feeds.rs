@@ -91,11 +91,8 @@ pub fn write_extras(
         )]
     })?;
     files.push(("syntax.css".into(), css.into_bytes()));
-    if engine.has("404.html") {
-        let mut ctx = tera::Context::new();
-        ctx.insert("current_url", &with_base(&site.base_path, "/404.html"));
-        let html = engine.render("404.html", &ctx).map_err(|e| vec![e])?;
-        files.push(("404.html".into(), html.into_bytes()));
+    if let Some(html) = not_found(site, engine).map_err(|e| vec![e])? {
+        files.push(("404.html".into(), html));
     }
 
     let mut errors = Vec::new();
@@ -129,6 +126,16 @@ pub fn write_extras(
     } else {
         Err(errors)
     }
+}
+
+/// `404.html`, when the theme has one.
+pub fn not_found(site: &Site, engine: &Engine) -> Result<Option<Vec<u8>>, Error> {
+    if !engine.has("404.html") {
+        return Ok(None);
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("current_url", &with_base(&site.base_path, "/404.html"));
+    Ok(Some(engine.render("404.html", &ctx)?.into_bytes()))
 }
 
 /// Where a file of `content/` lands: beside its bundle's page, or at its folder path.

@@ -296,10 +296,18 @@ pub fn render_outputs(
     views: &Views,
     sink: &Sink,
 ) -> Result<Rendered, Vec<Error>> {
-    let mut jobs: Vec<Job> = Vec::new();
-    for i in 0..site.pages.len() {
-        jobs.push(Job::Page(i));
-    }
+    let sidebars = render_sidebars(site, engine, views).map_err(|e| vec![e])?;
+    let count = run_jobs(site, engine, views, sink, &sidebars, &all_jobs(site))?;
+    let extras = feeds::write_extras(site, sources, engine, views, sink)?;
+    Ok(Rendered {
+        files: count + extras,
+        sidebars,
+    })
+}
+
+/// Every page, section pager, taxonomy list and term pager of the site.
+fn all_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for s in 0..site.sections.len() {
         jobs.extend(section_jobs(site, s, None));
     }
@@ -313,13 +321,36 @@ pub fn render_outputs(
             }
         }
     }
-    let sidebars = render_sidebars(site, engine, views).map_err(|e| vec![e])?;
-    let count = run_jobs(site, engine, views, sink, &sidebars, &jobs)?;
-    let extras = feeds::write_extras(site, sources, engine, views, sink)?;
-    Ok(Rendered {
-        files: count + extras,
-        sidebars,
-    })
+    jobs
+}
+
+/// After templates changed: renders the outputs whose template `affected` says changed, and
+/// every output when the sidebar did (each shows it). Returns the new sidebars.
+pub fn render_with_templates(
+    site: &Site,
+    engine: &Engine,
+    views: &Views,
+    sink: &Sink,
+    old_sidebars: &[String],
+    affected: &dyn Fn(&str) -> bool,
+) -> Result<Vec<String>, Vec<Error>> {
+    let sidebar_changed = affected(SIDEBAR);
+    let sidebars = if sidebar_changed {
+        render_sidebars(site, engine, views).map_err(|e| vec![e])?
+    } else {
+        old_sidebars.to_vec()
+    };
+    let jobs: Vec<Job> = all_jobs(site)
+        .into_iter()
+        .filter(|job| sidebar_changed || affected(&job_template(site, job)))
+        .collect();
+    run_jobs(site, engine, views, sink, &sidebars, &jobs)?;
+    if affected("404.html") {
+        if let Some(html) = feeds::not_found(site, engine).map_err(|e| vec![e])? {
+            sink.write("404.html", &html).map_err(|e| vec![e])?;
+        }
+    }
+    Ok(sidebars)
 }
 
 /// Renders what shows page `i`'s body: the page itself, the pager of its section and of each
@@ -506,25 +537,18 @@ fn render_job(
             if let Some(record) = views.records.of_page(site, i) {
                 ctx.insert("record", record);
             }
-            let template = page
-                .meta
-                .layout
-                .as_ref()
-                .map_or_else(|| "page.html".to_string(), |l| format!("{l}.html"));
-            (template, page.url.clone(), Some((&page.path, &page.text)))
+            (
+                job_template(site, job),
+                page.url.clone(),
+                Some((&page.path, &page.text)),
+            )
         }
         Job::Section(s, n, total, per) => {
             let sec = &site.sections[s];
             ctx.insert("section", &views.section(s, slice(&sec.pages, n, per)));
             ctx.insert("paginator", &paginator(views, &sec.url, n, total));
-            let default = if s == 0 { "index.html" } else { "section.html" };
-            let template = sec
-                .meta
-                .layout
-                .as_ref()
-                .map_or_else(|| default.to_string(), |l| format!("{l}.html"));
             let owner = sec.path.as_deref().map(|p| (p, sec.text.as_str()));
-            (template, pager_path(&sec.url, n), owner)
+            (job_template(site, job), pager_path(&sec.url, n), owner)
         }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
@@ -546,7 +570,7 @@ fn render_job(
                         .collect(),
                 },
             );
-            ("taxonomy_list.html".into(), tax.url.clone(), None)
+            (job_template(site, job), tax.url.clone(), None)
         }
         Job::Term(t, k, n, total, per) => {
             let tax = &site.taxonomies[t];
@@ -573,7 +597,7 @@ fn render_job(
                 },
             );
             ctx.insert("paginator", &paginator(views, &term.url, n, total));
-            ("taxonomy_term.html".into(), pager_path(&term.url, n), None)
+            (job_template(site, job), pager_path(&term.url, n), None)
         }
     };
     let current_url = with_base(&site.base_path, &site_path);
@@ -587,6 +611,23 @@ fn render_job(
     let html = engine.render(&template, &ctx)?;
     sink.write(&output_file(&site_path), html.as_bytes())?;
     Ok(1)
+}
+
+/// The template a job renders: the `layout` of its page or section, else the default.
+fn job_template(site: &Site, job: &Job) -> String {
+    let layout = |l: &Option<String>, default: &str| {
+        l.as_ref()
+            .map_or_else(|| default.to_string(), |l| format!("{l}.html"))
+    };
+    match *job {
+        Job::Page(i) => layout(&site.pages[i].meta.layout, "page.html"),
+        Job::Section(s, ..) => {
+            let default = if s == 0 { "index.html" } else { "section.html" };
+            layout(&site.sections[s].meta.layout, default)
+        }
+        Job::TaxonomyList(_) => "taxonomy_list.html".into(),
+        Job::Term(..) => "taxonomy_term.html".into(),
+    }
 }
 
 /// A missing template, located at the `layout:` line of the page that asked for it.

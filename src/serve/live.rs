@@ -8,12 +8,12 @@
 //! other change — new, deleted or renamed files, data, templates, config — rebuilds everything
 //! (bodies still come from the body cache).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::load::{Sources, StaticSource, slash_path};
+use crate::load::{Sources, StaticSource, TemplateSource, slash_path};
 use crate::model::Site;
 use crate::parse::frontmatter;
 use crate::parse::highlight::Highlighter;
@@ -32,6 +32,7 @@ pub struct Live {
     pub(crate) site: Site,
     pub(crate) engine: Engine,
     pub(crate) records: Arc<RecordViews>,
+    pub(crate) sprints: Arc<crate::report::sprints::Analysis>,
     /// Page and section bodies with glossary links, in site order.
     pub(crate) pages: Vec<Content>,
     pub(crate) sections: Vec<Content>,
@@ -67,6 +68,7 @@ enum Source {
 enum Edit {
     Body(Source, String),
     Static(String, Vec<u8>),
+    Template,
 }
 
 impl Live {
@@ -81,6 +83,12 @@ impl Live {
                 None => return Update::Full,
             }
         }
+        let templates = edits.iter().filter(|e| matches!(e, Edit::Template)).count();
+        if templates == edits.len() {
+            return self.update_templates();
+        } else if templates > 0 {
+            return Update::Full;
+        }
         let hl = Highlighter::global();
         let mut errors = Vec::new();
         let mut touched = Vec::new();
@@ -91,6 +99,7 @@ impl Live {
                 Edit::Static(dest, bytes) => {
                     statics.insert(dest, bytes);
                 }
+                Edit::Template => unreachable!("template saves are handled above"),
                 Edit::Body(source, text) => {
                     self.set_text(source, text);
                     match self.render(source, hl) {
@@ -159,6 +168,15 @@ impl Live {
     /// What a changed file is to this build, or `None` if it needs a full rebuild.
     fn classify(&self, path: &Path) -> Option<Edit> {
         let rel = path.strip_prefix(&self.sources.root).unwrap_or(path);
+        let theme_templates = self
+            .sources
+            .config
+            .theme
+            .as_deref()
+            .map(|t| Path::new("themes").join(t).join("templates"));
+        if rel.starts_with("templates") || theme_templates.is_some_and(|t| rel.starts_with(t)) {
+            return Some(Edit::Template);
+        }
         if rel.starts_with("static") {
             let dest = self
                 .sources
@@ -188,6 +206,62 @@ impl Live {
         let body_start = text.len() - split.body.len();
         (body_start == old_start && text.as_bytes()[..body_start] == old.as_bytes()[..old_start])
             .then_some(Edit::Body(source, text))
+    }
+
+    /// Re-reads the templates and re-renders the outputs whose template, or a template it
+    /// extends, includes or imports, changed; a changed sidebar re-renders every output, a
+    /// changed shortcode every body (a full rebuild).
+    fn update_templates(&mut self) -> Update {
+        let templates = match crate::load::templates(&self.sources.root, &self.sources.config) {
+            Ok(t) => t,
+            Err(e) => return Update::Failed(e.into()),
+        };
+        let changed = changed_templates(&self.sources.templates, &templates);
+        if changed.iter().any(|n| n.starts_with("shortcodes/")) {
+            return Update::Full;
+        }
+        self.sources.templates = templates;
+        let mut engine = match crate::engine_for(
+            &self.site,
+            &self.sources,
+            self.records.clone(),
+            self.sprints.clone(),
+            true,
+        ) {
+            Ok(e) => e,
+            Err(e) => return Update::Failed(e.into()),
+        };
+        let views = Views {
+            site: &self.site,
+            pages: &self.pages,
+            sections: &self.sections,
+            records: &self.records,
+        };
+        crate::site_globals(&mut engine, &views);
+        let uses = template_uses(&self.sources.templates);
+        let affected = |name: &str| {
+            changed.contains(name) || uses.get(name).is_some_and(|u| !u.is_disjoint(&changed))
+        };
+        let sink = Sink::Memory(Default::default());
+        let rendered = crate::render::render_with_templates(
+            &self.site,
+            &engine,
+            &views,
+            &sink,
+            &self.sidebars,
+            &affected,
+        );
+        match rendered {
+            Ok(sidebars) => {
+                self.sidebars = sidebars;
+                self.engine = engine;
+                Update::Files {
+                    files: sink.into_files(),
+                    warnings: self.links.all(),
+                }
+            }
+            Err(e) => Update::Failed(e.into()),
+        }
     }
 
     fn source_of(&self, rel: &Path) -> Option<Source> {
@@ -256,5 +330,125 @@ impl Live {
         let ids_changed = slot.ids != content.ids;
         *slot = content;
         ids_changed
+    }
+}
+
+/// Names of templates added, removed or changed between two template lists (where several
+/// share a name, the last one is the one in use).
+fn changed_templates(old: &[TemplateSource], new: &[TemplateSource]) -> HashSet<String> {
+    let in_use = |list: &[TemplateSource]| -> HashMap<String, String> {
+        list.iter()
+            .map(|t| (t.name.clone(), t.text.clone()))
+            .collect()
+    };
+    let (old, new) = (in_use(old), in_use(new));
+    old.keys()
+        .chain(new.keys())
+        .filter(|name| old.get(*name) != new.get(*name))
+        .cloned()
+        .collect()
+}
+
+/// For each template, every template it reaches through `extends`, `include` and `import`,
+/// directly or not.
+fn template_uses(templates: &[TemplateSource]) -> HashMap<String, HashSet<String>> {
+    let mut direct: HashMap<&str, Vec<String>> = HashMap::new();
+    for t in templates {
+        direct.insert(&t.name, referenced(&t.text));
+    }
+    direct
+        .keys()
+        .map(|&name| {
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut todo: Vec<&str> = vec![name];
+            while let Some(n) = todo.pop() {
+                for r in direct.get(n).into_iter().flatten() {
+                    if seen.insert(r.clone()) {
+                        todo.push(r);
+                    }
+                }
+            }
+            (name.to_string(), seen)
+        })
+        .collect()
+}
+
+/// The template names a template's `{% extends %}`, `{% include %}` and `{% import %}` tags
+/// name, in whatever quotes.
+fn referenced(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        let tag = &rest[start + 2..];
+        let end = tag.find("%}").unwrap_or(tag.len());
+        let inner = tag[..end].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        let is_ref = ["extends", "include", "import"]
+            .iter()
+            .any(|kw| inner.starts_with(kw));
+        if is_ref {
+            for quote in ['"', '\'', '`'] {
+                let mut parts = inner.split(quote);
+                parts.next();
+                if let Some(name) = parts.next() {
+                    out.push(name.to_string());
+                    break;
+                }
+            }
+        }
+        rest = &tag[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tpl(name: &str, text: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.into(),
+            text: text.into(),
+            path: PathBuf::from("templates").join(name),
+        }
+    }
+
+    #[test]
+    fn templates_reach_what_they_extend_include_and_import() {
+        let list = [
+            tpl(
+                "base.html",
+                "{% include \"partials/nav.html\" %}{% block x %}{% endblock %}",
+            ),
+            tpl(
+                "page.html",
+                "{% extends \"base.html\" %}{%- import 'macros.html' as m -%}",
+            ),
+            tpl("partials/nav.html", "nav"),
+            tpl("macros.html", "{% macro a() %}{% endmacro %}"),
+            tpl("section.html", "{{ section.title }}"),
+        ];
+        let uses = template_uses(&list);
+        let page: HashSet<&str> = uses["page.html"].iter().map(String::as_str).collect();
+        assert_eq!(
+            page,
+            HashSet::from(["base.html", "partials/nav.html", "macros.html"])
+        );
+        assert!(uses["section.html"].is_empty());
+    }
+
+    #[test]
+    fn only_templates_in_use_that_differ_count_as_changed() {
+        let old = [
+            tpl("page.html", "a"),
+            tpl("page.html", "b"),
+            tpl("x.html", "x"),
+        ];
+        let new = [
+            tpl("page.html", "a"),
+            tpl("page.html", "b"),
+            tpl("y.html", "y"),
+        ];
+        let changed = changed_templates(&old, &new);
+        assert_eq!(changed, HashSet::from(["x.html".into(), "y.html".into()]));
     }
 }

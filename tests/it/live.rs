@@ -250,3 +250,85 @@ fn two_full_builds_of_the_handbook_are_identical() {
         );
     }
 }
+
+/// Saves a copy of the built-in theme's `name` into the site's `templates/`, marked.
+fn override_template(root: &Path, name: &str, mark: &str) -> PathBuf {
+    let theme =
+        std::fs::read_to_string(repo().join("themes/default/templates").join(name)).unwrap();
+    // A child template may only hold blocks: the mark goes inside its last one.
+    let marked = match theme.rfind("{% endblock") {
+        Some(at) if theme.contains("{% extends") => {
+            format!("{}<!-- {mark} -->{}", &theme[..at], &theme[at..])
+        }
+        _ => format!("{theme}<!-- {mark} -->"),
+    };
+    write(root, &format!("templates/{name}"), marked.as_bytes());
+    root.join("templates").join(name)
+}
+
+#[test]
+fn template_saves_re_render_the_outputs_that_use_them_like_a_full_build() {
+    let dir = blog();
+    let (mut files, mut live) = start(dir.path());
+    let outputs = files.len();
+
+    // The pager partial: section pagers and term pagers, not pages.
+    let saved = override_template(dir.path(), "partials/pager.html", "pager v2");
+    let patch = match live.update(&[saved]) {
+        Update::Files { files, .. } => files,
+        Update::Full => panic!("a template save must be incremental"),
+        Update::Failed(f) => panic!("{:?}", f.errors),
+    };
+    assert!(patch.contains_key("posts/page/2/index.html"));
+    assert!(patch.contains_key("tags/all/index.html"));
+    assert!(
+        !patch.contains_key("posts/post-01/index.html"),
+        "pages have no pager"
+    );
+    assert!(patch.len() < outputs / 2, "{} of {outputs}", patch.len());
+    files.extend(patch.clone());
+    assert_patched_equals(files.clone(), OutputFiles::new(), &full(dir.path()));
+
+    // page.html: every page, no list.
+    let saved = override_template(dir.path(), "page.html", "page v2");
+    let patch = match live.update(&[saved]) {
+        Update::Files { files, .. } => files,
+        Update::Full => panic!("a template save must be incremental"),
+        Update::Failed(f) => panic!("{:?}", f.errors),
+    };
+    assert!(patch.contains_key("posts/post-01/index.html"));
+    assert!(!patch.contains_key("posts/index.html"));
+    files.extend(patch);
+    assert_patched_equals(files.clone(), OutputFiles::new(), &full(dir.path()));
+
+    // The sidebar is in every page and list.
+    let saved = override_template(dir.path(), "partials/sidebar.html", "sidebar v2");
+    let patch = match live.update(&[saved]) {
+        Update::Files { files, .. } => files,
+        Update::Full => panic!("a template save must be incremental"),
+        Update::Failed(f) => panic!("{:?}", f.errors),
+    };
+    assert!(
+        patch.contains_key("posts/index.html") && patch.contains_key("posts/post-01/index.html")
+    );
+    files.extend(patch);
+    assert_patched_equals(files, OutputFiles::new(), &full(dir.path()));
+
+    // A shortcode changes bodies: that is a full rebuild.
+    write(dir.path(), "templates/shortcodes/hi.html", b"hi");
+    let saved = dir.path().join("templates/shortcodes/hi.html");
+    assert!(matches!(live.update(&[saved]), Update::Full));
+}
+
+#[test]
+fn a_broken_template_save_fails_with_its_position() {
+    let dir = blog();
+    let (_, mut live) = start(dir.path());
+    write(dir.path(), "templates/page.html", b"{% extends \"base.html\" %}\n{% block content %}{{ page.title | nosuchfilter }}{% endblock %}\n");
+    let Update::Failed(failure) = live.update(&[dir.path().join("templates/page.html")]) else {
+        panic!("an unknown filter must fail the save");
+    };
+    let shown = failure.errors[0].report(teambook::error::Severity::Error, false);
+    assert!(shown.contains("page.html:2:"), "{shown}");
+    assert!(shown.contains("nosuchfilter"), "{shown}");
+}
