@@ -193,6 +193,10 @@ impl Live {
             let bytes = std::fs::read(self.sources.root.join(rel)).ok()?;
             return Some(Edit::Static(dest, bytes));
         }
+        // Pages of data-file records name their data file: only `content/` holds bodies.
+        if !rel.starts_with("content") {
+            return None;
+        }
         let source = self.source_of(rel)?;
         let text = std::fs::read_to_string(self.sources.root.join(rel)).ok()?;
         let (old, old_start) = match source {

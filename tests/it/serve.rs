@@ -513,3 +513,42 @@ fn a_site_broken_at_start_is_served_with_its_error_until_fixed() {
     assert_eq!(status, 200);
     assert!(body.contains("Now it builds."), "{body}");
 }
+
+#[test]
+fn a_data_record_save_changes_the_role_table() {
+    let dir = site(&[
+        ("teambook.yaml", "title: Roles\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/compare.md",
+            "---\ntitle: Compare\n---\n{{< role_table >}}\n",
+        ),
+        (
+            "data/roles.yaml",
+            "- title: Scrum Master\n  summary: Keeps the way of working healthy.\n  aspects:\n    metrics: Cycle time\n",
+        ),
+    ]);
+    let server = Server::start(dir.path(), &[]);
+    let events = server.events();
+    let (status, body) = server.get("/compare/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Cycle time"), "{body}");
+    assert!(!body.contains("Product Owner"), "{body}");
+
+    save(
+        dir.path(),
+        "data/roles.yaml",
+        "- title: Scrum Master\n  summary: Keeps the way of working healthy.\n  aspects:\n    metrics: Flow efficiency\n\
+         - title: Product Owner\n  summary: Decides what is worth building.\n  aspects:\n    metrics: Outcomes\n",
+    );
+    let changed = events.wait("reload");
+    assert!(changed.contains("compare/index.html"), "{changed}");
+    let body = server.get("/compare/").1;
+    assert!(
+        body.contains("Flow efficiency") && !body.contains("Cycle time"),
+        "{body}"
+    );
+    assert!(body.contains("Product Owner"), "{body}");
+    // The new record has its own page.
+    assert_eq!(server.get("/roles/product-owner/").0, 200);
+}
