@@ -15,6 +15,8 @@ mod examples;
 mod hugo;
 #[path = "it/records.rs"]
 mod records;
+#[path = "it/search.rs"]
+mod search;
 #[path = "it/serve.rs"]
 mod serve;
 #[path = "it/sprints.rs"]
