@@ -9,7 +9,8 @@ const { launch, fail } = require("./lib");
 const SHOTS = {
   home: "",
   roles: "roles/",
-  glossary: "glossary/pod/",
+  glossary: "glossary/",
+  term: "glossary/pod/",
   onboarding: "onboarding/welcome/",
   sprint: "sprints/sprint-21/",
 };
