@@ -17,6 +17,8 @@ mod hugo;
 mod live;
 #[path = "it/records.rs"]
 mod records;
+#[path = "it/search.rs"]
+mod search;
 #[path = "it/serve.rs"]
 mod serve;
 #[path = "it/sprints.rs"]

@@ -161,10 +161,10 @@ fn sprint_report_main_content() {
     ]);
     let one = read(dir.path(), "public/sprints/sprint-1/index.html");
     // Sprint 1: 8 planned (PBI-1, PBI-3), 7 finished (5 planned + 2 unplanned).
-    assert!(one.contains("<dt>Planned</dt><dd>8 points</dd>"));
-    assert!(one.contains("<dt>Finished</dt><dd>7 points</dd>"));
-    assert!(one.contains("<dt>Of the plan finished</dt><dd>63%</dd>"));
-    assert!(one.contains("<dt>Unplanned work</dt><dd>2 points (20%)</dd>"));
+    assert!(one.contains("<dt>Planned</dt> <dd>8 points</dd>"));
+    assert!(one.contains("<dt>Finished</dt> <dd>7 points</dd>"));
+    assert!(one.contains("<dt>Of the plan finished</dt> <dd>63%</dd>"));
+    assert!(one.contains("<dt>Unplanned work</dt> <dd>2 points (20%)</dd>"));
     let html = read(dir.path(), "public/sprints/sprint-2/index.html");
     insta::assert_snapshot!("sprint_report_main", main_of(&html));
 }

@@ -3,7 +3,9 @@
 // 2. On wide screens, opens the sidebar panel for browsers without ::details-content.
 // 3. Makes code blocks and tables that scroll sideways reachable by keyboard (tabindex=0).
 // 4. Search: shows the search box, loads the pagefind index on first use, lists results;
-//    "/" focuses the box, Escape clears it.
+//    "/" focuses the box, Escape clears it. pagefind answers a word it does not hold with
+//    the longest prefix it does hold ("zebra" finds "z"), so a result whose every match is far
+//    shorter than the typed words is dropped: a word on no page says "No results".
 (function () {
   "use strict";
   var KEY = "teambook-theme";
@@ -64,6 +66,7 @@
     var base = box.getAttribute("data-base") || "/";
     var engine = null;
     var latest = 0;
+    var WORD_JUNK = /[^0-9A-Za-z\u00C0-\uFFFF]/g;
     box.hidden = false;
 
     function load() {
@@ -77,7 +80,7 @@
       return engine;
     }
 
-    function show(items, query, total) {
+    function show(items, query) {
       out.textContent = "";
       var status = document.createElement("p");
       status.className = "site-search-status";
@@ -101,6 +104,21 @@
       out.hidden = false;
     }
 
+    // True unless every match pagefind marked in the excerpt is shorter than
+    // min(3, longest typed word): a stand-in prefix, not what the reader asked for.
+    function relevant(item, query) {
+      var marks = item.excerpt.match(/<mark>[^<]*<\/mark>/g);
+      if (!marks) return true;
+      var longest = 0;
+      query.split(/\s+/).forEach(function (w) {
+        longest = Math.max(longest, w.replace(WORD_JUNK, "").length);
+      });
+      var need = Math.min(3, longest);
+      return marks.some(function (m) {
+        return m.replace(/<\/?mark>/g, "").replace(WORD_JUNK, "").length >= need;
+      });
+    }
+
     function run() {
       var query = input.value.trim();
       var ticket = ++latest;
@@ -115,13 +133,18 @@
         })
         .then(function (search) {
           if (!search || ticket !== latest) return null;
-          var total = search.results.length;
           return Promise.all(
             search.results.slice(0, 8).map(function (r) {
               return r.data();
             })
           ).then(function (items) {
-            if (ticket === latest) show(items, query, total);
+            if (ticket !== latest) return;
+            show(
+              items.filter(function (item) {
+                return relevant(item, query);
+              }),
+              query
+            );
           });
         })
         .catch(function () {
