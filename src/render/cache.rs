@@ -16,6 +16,9 @@ use crate::render::content::{Body, Content};
 pub struct BodyCache {
     file: Option<PathBuf>,
     global: u64,
+    /// What only bodies with shortcodes depend on (templates, data, records); part of their
+    /// keys, so a template or data change leaves plain Markdown bodies cached.
+    shortcodes: u64,
     entries: HashMap<u64, Content>,
 }
 
@@ -28,9 +31,13 @@ struct Stored {
 impl BodyCache {
     /// Opens the cache of the site at `root`; a missing, stale or unreadable cache is empty.
     pub fn open(root: &Path, site: &Site, sources: &Sources) -> BodyCache {
-        let global = global_key(site, sources);
+        let global = global_key(site);
+        let shortcodes = shortcode_key(site, sources);
         let Some(file) = cache_file(root) else {
-            return BodyCache::default();
+            return BodyCache {
+                shortcodes,
+                ..BodyCache::default()
+            };
         };
         let entries = std::fs::read(&file)
             .ok()
@@ -41,13 +48,18 @@ impl BodyCache {
         BodyCache {
             file: Some(file),
             global,
+            shortcodes,
             entries,
         }
     }
 
-    /// The key of one body: its file, text, URL, title and front-matter params.
-    pub fn key(body: &Body) -> u64 {
+    /// The key of one body: its file, text, URL, title and front-matter params, and for a
+    /// body with shortcodes the templates, data and records they may read.
+    pub fn key(&self, body: &Body) -> u64 {
         let mut h = DefaultHasher::new();
+        if crate::parse::shortcodes::has_shortcodes(&body.text[body.body_start..]) {
+            self.shortcodes.hash(&mut h);
+        }
         body.path.hash(&mut h);
         body.text.hash(&mut h);
         body.url.hash(&mut h);
@@ -64,13 +76,15 @@ impl BodyCache {
         BodyCache::default()
     }
 
-    /// Forgets every entry when the site-wide inputs changed since the last build.
+    /// Forgets every entry when the site-wide inputs changed since the last build; takes
+    /// note of the inputs of shortcodes.
     pub fn revalidate(&mut self, site: &Site, sources: &Sources) {
-        let global = global_key(site, sources);
+        let global = global_key(site);
         if global != self.global {
             self.entries.clear();
             self.global = global;
         }
+        self.shortcodes = shortcode_key(site, sources);
     }
 
     pub fn get(&self, key: u64) -> Option<Content> {
@@ -101,13 +115,23 @@ fn write_atomically(file: &Path, stored: &Stored) -> std::io::Result<()> {
     std::fs::rename(&tmp, file)
 }
 
-/// Everything every body depends on besides its own file.
-fn global_key(site: &Site, sources: &Sources) -> u64 {
+/// Everything every body depends on besides its own file: the config (Markdown and highlight
+/// options, base path) and the URL of every source file (links to `.md` files).
+fn global_key(site: &Site) -> u64 {
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     serde_json::to_string(&site.config)
         .unwrap_or_default()
         .hash(&mut h);
+    let mut urls: Vec<(&PathBuf, &String)> = site.by_source.iter().collect();
+    urls.sort();
+    urls.hash(&mut h);
+    h.finish()
+}
+
+/// What shortcodes may read: templates, data files and every record.
+fn shortcode_key(site: &Site, sources: &Sources) -> u64 {
+    let mut h = DefaultHasher::new();
     let mut templates: Vec<(&str, &str)> = sources
         .templates
         .iter()
@@ -126,9 +150,6 @@ fn global_key(site: &Site, sources: &Sources) -> u64 {
             .unwrap_or_default()
             .hash(&mut h);
     }
-    let mut urls: Vec<(&PathBuf, &String)> = site.by_source.iter().collect();
-    urls.sort();
-    urls.hash(&mut h);
     h.finish()
 }
 
@@ -142,4 +163,35 @@ fn cache_file(root: &Path) -> Option<PathBuf> {
     let mut h = DefaultHasher::new();
     root.hash(&mut h);
     Some(base.join(format!("{:016x}.json", h.finish())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_bodies_with_shortcodes_depend_on_templates_data_and_records() {
+        let params = serde_json::Map::new();
+        let body = |text: &'static str| Body {
+            path: Path::new("content/a.md"),
+            text,
+            body_start: 0,
+            body_line: 1,
+            title: "A",
+            url: "/a/",
+            params: &params,
+        };
+        let before = BodyCache {
+            shortcodes: 1,
+            ..BodyCache::default()
+        };
+        let after = BodyCache {
+            shortcodes: 2,
+            ..BodyCache::default()
+        };
+        let plain = body("Plain *Markdown* with `code`.\n");
+        let with = body("Text {{< hi >}}\n");
+        assert_eq!(before.key(&plain), after.key(&plain));
+        assert_ne!(before.key(&with), after.key(&with));
+    }
 }

@@ -65,7 +65,7 @@ pub fn render_bodies(
         .map(|body| match body {
             None => (0, Ok(Content::default())),
             Some(body) => {
-                let key = BodyCache::key(body);
+                let key = cache.key(body);
                 match cache.get(key) {
                     Some(content) => (key, Ok(content)),
                     None => (key, render_body(site, engine, hl, body)),
