@@ -161,6 +161,13 @@ fn build_to(
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
     let mut site = model::assemble(config, sources.content.clone(), include)?;
+    // In a Git checkout, a page without `lastmod` was last updated by its file's last commit.
+    let commits = load::git::last_commits(root);
+    for page in &mut site.pages {
+        if page.meta.lastmod.is_none() {
+            page.meta.lastmod = commits.get(&page.path).cloned();
+        }
+    }
 
     // 3b. Typed records: checked against their kinds; data-file records get pages.
     // Backlog and sprint files may spell keys `Business Value`; they are read as `business_value`.

@@ -1,6 +1,8 @@
 //! Stage 1: reading the site from disk. In: the site root. Out: `Sources` — config, content
 //! files as text, content assets, static files, templates in override order, and free data.
 
+pub mod git;
+
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};

@@ -358,3 +358,55 @@ fn build_with_cache(root: &std::path::Path, cache: &std::path::Path, page: &str)
     );
     read(root, page)
 }
+
+#[test]
+fn last_updated_falls_back_to_the_last_git_commit() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        ("content/a.md", "---\ntitle: A\n---\nCommitted.\n"),
+        (
+            "content/b.md",
+            "---\ntitle: B\nlastmod: 2025-02-03\n---\nOwn date.\n",
+        ),
+        ("content/c.md", "---\ntitle: C\n---\nNever committed.\n"),
+    ]);
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_DATE", "2026-04-05T06:07:08Z")
+            .env("GIT_AUTHOR_DATE", "2026-04-05T06:07:08Z")
+            .output()
+    };
+    if git(&["--version"]).is_err() {
+        eprintln!("git is not installed; nothing to check");
+        return;
+    }
+    git(&["init", "-q"]).unwrap();
+    git(&["add", "content/a.md", "content/b.md", "content/_index.md"]).unwrap();
+    let out = git(&["commit", "-q", "-m", "pages"]).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let a = read(dir.path(), "public/a/index.html");
+    assert!(
+        a.contains("Last updated <time datetime=\"2026-04-05\">"),
+        "{a}"
+    );
+    let b = read(dir.path(), "public/b/index.html");
+    assert!(
+        b.contains("datetime=\"2025-02-03\""),
+        "front matter wins: {b}"
+    );
+    let c = read(dir.path(), "public/c/index.html");
+    assert!(!c.contains("Last updated"), "uncommitted file: {c}");
+}
