@@ -84,7 +84,7 @@ impl Live {
             }
         }
         let templates = edits.iter().filter(|e| matches!(e, Edit::Template)).count();
-        if templates == edits.len() {
+        if templates > 0 && templates == edits.len() {
             return self.update_templates();
         } else if templates > 0 {
             return Update::Full;
