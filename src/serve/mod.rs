@@ -95,10 +95,15 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
     let rebuild_signals = signals.clone();
     let rebuild_opts = opts.clone();
     std::thread::spawn(move || {
+        let mut echoes = Echoes::default();
         while let Ok(mut changes) = rx.recv() {
             // Everything that arrived meanwhile goes into the same rebuild.
             while let Ok(more) = rx.try_recv() {
                 changes.extend(more);
+            }
+            let broken = rebuild_served.read().map_or(true, |s| s.error.is_some());
+            if echoes.all_seen(&changes) && !broken {
+                continue;
             }
             if let Err(e) = watcher.refresh() {
                 eprint!("{}", e.report(Severity::Warning, rebuild_opts.color));
@@ -137,6 +142,39 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
         println!("Stopped.");
     }
     Ok(())
+}
+
+/// The contents of the files of earlier batches, by hash. One save can reach `serve` as two
+/// batches (the watcher may hand on an editor's temp-file events and the rename separately);
+/// a batch whose files all read exactly as when they were last built is such an echo, and
+/// rebuilding for it would only repeat the last rebuild.
+#[derive(Default)]
+struct Echoes {
+    seen: HashMap<PathBuf, u64>,
+}
+
+impl Echoes {
+    /// Records the current contents of every changed file; true when each is a regular file
+    /// whose contents were already seen. Deleted files and folders never count as seen.
+    fn all_seen(&mut self, changes: &BTreeSet<(Change, PathBuf)>) -> bool {
+        let mut all = true;
+        for (_, path) in changes {
+            let hash = std::fs::read(path).ok().map(|bytes| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                bytes.hash(&mut h);
+                h.finish()
+            });
+            match hash {
+                Some(h) => all &= self.seen.insert(path.clone(), h) == Some(h),
+                None => {
+                    self.seen.remove(path);
+                    all = false;
+                }
+            }
+        }
+        all
+    }
 }
 
 /// Rebuilds after `changes` and returns what open tabs must be told.
@@ -399,6 +437,25 @@ mod tests {
         let none = swap_in(&mut served, files(&[("a.html", "2"), ("c.css", "1")]));
         assert!(none.is_empty());
         assert_eq!(&served.files["a.html"][..], b"2");
+    }
+
+    #[test]
+    fn a_batch_of_files_read_as_before_is_an_echo() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("page.md");
+        let batch: BTreeSet<(Change, PathBuf)> = [(Change::Content, page.clone())].into();
+        let mut echoes = Echoes::default();
+        std::fs::write(&page, "one").unwrap();
+        assert!(!echoes.all_seen(&batch), "first sight");
+        assert!(echoes.all_seen(&batch), "same contents again");
+        std::fs::write(&page, "two").unwrap();
+        assert!(!echoes.all_seen(&batch), "new contents");
+        std::fs::remove_file(&page).unwrap();
+        assert!(!echoes.all_seen(&batch), "deleted");
+        assert!(!echoes.all_seen(&batch), "still deleted: never an echo");
+        let folder: BTreeSet<(Change, PathBuf)> =
+            [(Change::Content, dir.path().to_path_buf())].into();
+        assert!(!echoes.all_seen(&folder) && !echoes.all_seen(&folder));
     }
 
     #[test]
