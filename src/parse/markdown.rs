@@ -322,6 +322,13 @@ impl<'a, 'r> State<'a, 'r> {
                 self.close_tag(event);
                 self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
+            Event::End(TagEnd::TableCell) => {
+                self.words.boundary();
+                self.close_tag(event);
+                // Whitespace between cells: search indexes and text extractors see separate
+                // words instead of `HeaderOneHeaderTwo`.
+                self.out.push(Event::Html(CowStr::Borrowed("\n")));
+            }
             Event::TaskListMarker(done) => {
                 self.out.push(Event::InlineHtml(CowStr::Borrowed(if done {
                     "<input type=\"checkbox\" disabled checked aria-label=\"Done\">"
