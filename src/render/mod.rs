@@ -23,7 +23,7 @@ use crate::parse::highlight::Highlighter;
 use crate::write::Sink;
 use cache::BodyCache;
 use content::{Body, Content, render_body};
-use context::{Views, pager_path, paginator};
+use context::{Views, pager_links, pager_path, paginator};
 use engine::Engine;
 
 /// Page bodies, section bodies (in site order) and the cache key of each (pages first).
@@ -227,8 +227,9 @@ pub fn render_outputs(
     for (s, sec) in site.sections.iter().enumerate() {
         let per = sec.meta.paginate.unwrap_or(site.config.paginate);
         let pagers = pager_count(sec.pages.len(), per);
+        let links = pager_links(views, &sec.url, pagers);
         for n in 1..=pagers {
-            jobs.push(Job::Section(s, n, pagers, per));
+            jobs.push(Job::Section(s, n, pagers, per, links.clone()));
         }
     }
     for (t, tax) in site.taxonomies.iter().enumerate() {
@@ -236,8 +237,9 @@ pub fn render_outputs(
         for (k, term) in tax.terms.iter().enumerate() {
             let per = site.config.paginate;
             let pagers = pager_count(term.pages.len(), per);
+            let links = pager_links(views, &term.url, pagers);
             for n in 1..=pagers {
-                jobs.push(Job::Term(t, k, n, pagers, per));
+                jobs.push(Job::Term(t, k, n, pagers, per, links.clone()));
             }
         }
     }
@@ -268,11 +270,19 @@ pub fn render_outputs(
 
 enum Job {
     Page(usize),
-    /// section, pager number, pager count, per pager
-    Section(usize, usize, usize, usize),
+    /// section, pager number, pager count, per pager, the list's pager links
+    Section(usize, usize, usize, usize, tera::Value),
     TaxonomyList(usize),
-    /// taxonomy, term, pager number, pager count, per pager
-    Term(usize, usize, usize, usize, usize),
+    /// taxonomy, term, pager number, pager count, per pager, the list's pager links
+    Term(usize, usize, usize, usize, usize, tera::Value),
+}
+
+/// `paginator` in a list's context: the paginator, or none for a list of one pager.
+fn insert_paginator(ctx: &mut tera::Context, paginator: Option<tera::Value>) {
+    match paginator {
+        Some(p) => ctx.insert_value("paginator", p),
+        None => ctx.insert("paginator", &None::<()>),
+    }
 }
 
 fn pager_count(items: usize, per: usize) -> usize {
@@ -361,10 +371,10 @@ fn render_job(
                 .map_or_else(|| "page.html".to_string(), |l| format!("{l}.html"));
             (template, page.url.clone(), Some((&page.path, &page.text)))
         }
-        Job::Section(s, n, total, per) => {
+        Job::Section(s, n, total, per, ref links) => {
             let sec = &site.sections[s];
             ctx.insert("section", &views.section(s, slice(&sec.pages, n, per)));
-            ctx.insert("paginator", &paginator(views, &sec.url, n, total));
+            insert_paginator(&mut ctx, paginator(views, &sec.url, n, total, links));
             let default = if s == 0 { "index.html" } else { "section.html" };
             let template = sec
                 .meta
@@ -396,7 +406,7 @@ fn render_job(
             );
             ("taxonomy_list.html".into(), tax.url.clone(), None)
         }
-        Job::Term(t, k, n, total, per) => {
+        Job::Term(t, k, n, total, per, ref links) => {
             let tax = &site.taxonomies[t];
             let term = &tax.terms[k];
             ctx.insert(
@@ -420,7 +430,7 @@ fn render_job(
                         .collect(),
                 },
             );
-            ctx.insert("paginator", &paginator(views, &term.url, n, total));
+            insert_paginator(&mut ctx, paginator(views, &term.url, n, total, links));
             ("taxonomy_term.html".into(), pager_path(&term.url, n), None)
         }
     };
