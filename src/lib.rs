@@ -252,7 +252,8 @@ fn build_to(
         }
     };
     // 5b. The search index over the pages just staged.
-    let files = match search::write_index(&sink, &site.config.language) {
+    let search_record = render::cache::search_record(root);
+    let files = match search::write_index(&sink, &site.config.language, search_record.as_deref()) {
         Ok(n) => files + n,
         Err(e) => {
             sink.abandon();

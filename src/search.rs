@@ -2,10 +2,12 @@
 //! Out: pagefind's index, WebAssembly and JavaScript under `pagefind/`, for offline search in
 //! the browser. Only the part of a page marked `data-pagefind-body` is indexed.
 
-use std::path::Path;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::write::Sink;
@@ -15,38 +17,206 @@ pub const DIR: &str = "pagefind";
 
 /// Indexes every page of the staged output and writes the index beside it. Returns the number
 /// of files written. Alias redirects and pages without `data-pagefind-body` are not indexed.
-pub fn write_index(sink: &Sink, language: &str) -> Result<usize, Error> {
-    let Sink::Dir { staging, .. } = sink else {
+///
+/// `record` is where the key of the indexed pages and the files of the index are remembered
+/// between builds: when no indexed page changed since the build that wrote the current output,
+/// that output's index is linked into the new one instead of being built again.
+pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result<usize, Error> {
+    let Sink::Dir { staging, target } = sink else {
         return Ok(0);
     };
-    let pages = staged_pages(staging)?;
+    let mut clock = Clock::new();
+    let html = html_files(staging)?;
+    // One pass to learn which pages are indexed and whether any changed; the views are made
+    // again below only when the index has to be built.
+    let hashes: Vec<Option<u64>> = html
+        .par_iter()
+        .map(|rel| {
+            let text = read(staging, rel)?;
+            Ok(View::of(&text).map(|view| view.hash()))
+        })
+        .collect::<Result<_, Error>>()?;
+    let pages: Vec<(&String, u64)> = html
+        .iter()
+        .zip(hashes)
+        .filter_map(|(rel, h)| h.map(|h| (rel, h)))
+        .collect();
     if pages.is_empty() {
         return Ok(0);
     }
+    let key = index_key(language, &pages);
+    clock.mark("search: views");
+    if let Some(record) = record
+        && let Some(n) = reuse(record, key, target, staging)
+    {
+        return Ok(n);
+    }
+
+    // pagefind parses the files of a folder in parallel, while pages added one by one are
+    // parsed in turn under a lock and compared with every page added before them (quadratic).
+    // So the views go to a scratch folder, and that is indexed.
+    let scratch = scratch_dir(staging);
+    let files = index_folder(staging, &scratch, &pages, language, &mut clock);
+    let _ = std::fs::remove_dir_all(&scratch);
+    clock.mark("search: scratch removed");
+    let files = files?;
+    files
+        .par_iter()
+        .map(|(rel, bytes)| sink.write(&format!("{DIR}/{rel}"), bytes))
+        .collect::<Result<Vec<()>, Error>>()?;
+    clock.mark("search: files written");
+    if let Some(record) = record {
+        let stored = Record {
+            key,
+            files: files
+                .iter()
+                .map(|(rel, bytes)| (rel.clone(), bytes.len() as u64))
+                .collect(),
+        };
+        // The record only ever saves time; failing to write it is not an error.
+        if let Some(dir) = record.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(record, serde_json::to_vec(&stored).unwrap_or_default());
+    }
+    Ok(files.len())
+}
+
+/// Where the views go: under `/dev/shm` where there is one, as creating and deleting thousands
+/// of small files costs next to nothing in memory and seconds on a busy disk; else beside the
+/// staging folder. The name is unique to the staging folder.
+fn scratch_dir(staging: &Path) -> PathBuf {
+    let mut h = DefaultHasher::new();
+    staging.hash(&mut h);
+    let name = format!("teambook-{}-{:016x}.search", std::process::id(), h.finish());
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() && std::fs::create_dir(shm.join(&name)).is_ok() {
+        return shm.join(name);
+    }
+    staging.with_file_name(name)
+}
+
+/// Writes the view of each page under `scratch` and has pagefind index that folder. Returns the
+/// index files, `/`-separated paths inside [`DIR`] with their contents.
+fn index_folder(
+    staging: &Path,
+    scratch: &Path,
+    pages: &[(&String, u64)],
+    language: &str,
+    clock: &mut Clock,
+) -> Result<IndexFiles, Error> {
+    pages
+        .par_iter()
+        .map(|(rel, _)| {
+            let text = read(staging, rel)?;
+            let view = View::of(&text).unwrap_or(View {
+                parts: [&text, "", ""],
+            });
+            let path = scratch.join(rel.as_str());
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            view.write_to(&path).map_err(|e| Error::io(&path, e))
+        })
+        .collect::<Result<Vec<()>, Error>>()?;
+    clock.mark("search: scratch written");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| Error::io(staging, e))?;
+    let folder = scratch.to_string_lossy().into_owned();
     let files = runtime
         .block_on(async {
             let config = PagefindServiceConfig::builder()
                 .force_language(language.to_string())
                 .build();
             let mut index = PagefindIndex::new(Some(config))?;
-            for (rel, html) in pages {
-                index.add_html_file(Some(rel), None, html).await?;
-            }
-            index.get_files().await
+            index.add_directory(folder, None).await?;
+            clock.mark("search: pages parsed");
+            let files = index.get_files().await;
+            clock.mark("search: index built");
+            files
         })
         .map_err(|e| Error::file(staging, format!("search index: {e:#}")))?;
-    for file in &files {
-        let rel = file.filename.to_string_lossy().replace('\\', "/");
-        sink.write(&format!("{DIR}/{rel}"), &file.contents)?;
-    }
-    Ok(files.len())
+    clock.mark("search: index dropped");
+    drop(runtime);
+    clock.mark("search: runtime dropped");
+    Ok(files
+        .into_iter()
+        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+        .collect())
 }
 
-/// The `/`-separated paths and contents of the staged HTML files worth indexing.
-fn staged_pages(staging: &Path) -> Result<Vec<(String, String)>, Error> {
+/// Index files: `/`-separated paths inside [`DIR`] and contents.
+type IndexFiles = Vec<(String, Vec<u8>)>;
+
+/// Times of the steps of indexing, printed to stderr when `TEAMBOOK_TIMINGS` is set.
+struct Clock(Option<std::time::Instant>);
+
+impl Clock {
+    fn new() -> Clock {
+        Clock(std::env::var_os("TEAMBOOK_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn mark(&mut self, step: &str) {
+        if let Some(last) = self.0.as_mut() {
+            let now = std::time::Instant::now();
+            let last = std::mem::replace(last, now);
+            eprintln!(
+                "timing: {step:<24} {:>8.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
+/// What a build remembers of the index it wrote.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Record {
+    key: u64,
+    /// Paths inside [`DIR`] and sizes.
+    files: Vec<(String, u64)>,
+}
+
+/// The key of an index: pagefind's and teambook's versions, the language, and every indexed
+/// page's path and view.
+fn index_key(language: &str, pages: &[(&String, u64)]) -> u64 {
+    let mut h = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    language.hash(&mut h);
+    pages.hash(&mut h);
+    h.finish()
+}
+
+/// Links the index of the current output into the staging folder when it was built from the
+/// same pages and is still whole. Returns the number of files, or `None` to build it anew.
+fn reuse(record: &Path, key: u64, target: &Path, staging: &Path) -> Option<usize> {
+    let stored: Record = serde_json::from_slice(&std::fs::read(record).ok()?).ok()?;
+    if stored.key != key {
+        return None;
+    }
+    let old = target.join(DIR);
+    let whole = stored.files.iter().all(|(rel, size)| {
+        std::fs::metadata(old.join(rel)).is_ok_and(|m| m.is_file() && m.len() == *size)
+    });
+    if !whole {
+        return None;
+    }
+    let new = staging.join(DIR);
+    let linked = stored.files.par_iter().all(|(rel, _)| {
+        let (from, to) = (old.join(rel), new.join(rel));
+        to.parent()
+            .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+            && (std::fs::hard_link(&from, &to).is_ok() || std::fs::copy(&from, &to).is_ok())
+    });
+    if !linked {
+        let _ = std::fs::remove_dir_all(&new);
+        return None;
+    }
+    Some(stored.files.len())
+}
+
+/// The `/`-separated paths of the staged HTML files, in name order.
+fn html_files(staging: &Path) -> Result<Vec<String>, Error> {
     let mut pages = Vec::new();
     for entry in walkdir::WalkDir::new(staging).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::file(staging, e.to_string()))?;
@@ -54,51 +224,319 @@ fn staged_pages(staging: &Path) -> Result<Vec<(String, String)>, Error> {
         if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "html") {
             continue;
         }
-        let html = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        if !html.contains("data-pagefind-body") || html.contains("http-equiv=\"refresh\"") {
-            continue;
-        }
         let rel = path.strip_prefix(staging).unwrap_or(path);
-        pages.push((rel.to_string_lossy().replace('\\', "/"), html));
+        pages.push(rel.to_string_lossy().replace('\\', "/"));
     }
     Ok(pages)
+}
+
+fn read(staging: &Path, rel: &str) -> Result<String, Error> {
+    let path = staging.join(rel);
+    std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
+}
+
+/// What pagefind is given of a page: nothing for a page it would not index (no
+/// `data-pagefind-body`, or an alias redirect); else the page, with the parts of `<body>` before
+/// and after the indexed element cut out when pagefind would read nothing there. On a theme
+/// page those parts (header, navigation tree, footer) are two thirds of the bytes.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    parts: [&'a str; 3],
+}
+
+impl<'a> View<'a> {
+    fn of(html: &'a str) -> Option<View<'a>> {
+        let marker = html.find("data-pagefind-body")?;
+        if html.contains("http-equiv=\"refresh\"") {
+            return None;
+        }
+        Some(match cut_points(html, marker) {
+            Some([body_end, open, element_end, body_close]) => View {
+                parts: [
+                    &html[..body_end],
+                    &html[open..element_end],
+                    &html[body_close..],
+                ],
+            },
+            None => View {
+                parts: [html, "", ""],
+            },
+        })
+    }
+
+    #[cfg(test)]
+    fn is_cut(&self) -> bool {
+        !self.parts[1].is_empty()
+    }
+
+    fn hash(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.parts.hash(&mut h);
+        h.finish()
+    }
+
+    fn write_to(&self, path: &Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut file = std::fs::File::create(path)?;
+        for part in self.parts {
+            file.write_all(part.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    fn text(&self) -> String {
+        self.parts.concat()
+    }
+}
+
+/// The tags pagefind drops with everything inside them, from its parser.
+const REMOVED_TAGS: &[&str] = &[
+    "head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe",
+    "template",
+];
+
+/// Where the body's content before and after the element holding `marker` starts and ends:
+/// `[end of <body>, start of the element, end of the element, start of </body>]`. `None` when a
+/// part to cut holds something pagefind reads outside that element: its attributes, a first
+/// `<h1>` or `<img>` (default title and image), a `<title>` when the head has none, or an
+/// unclosed element that pagefind drops with its content (it may enclose the indexed one).
+fn cut_points(html: &str, marker: usize) -> Option<[usize; 4]> {
+    let open = html[..marker].rfind('<')?;
+    let name = tag_name(&html[open + 1..]);
+    if name.is_empty() {
+        return None;
+    }
+    let body = html[..open].find("<body")?;
+    let body_end = body + html[body..open].find('>')? + 1;
+    let close_tag = format!("</{name}>");
+    let close = html.rfind(&close_tag).filter(|&c| c > marker)?;
+    let element_end = close + close_tag.len();
+    let body_close = element_end + html[element_end..].find("</body>")?;
+    let head_has_title = html[..body].contains("<title");
+    let safe = |part: &str| {
+        let lower = part.to_ascii_lowercase();
+        !lower.contains("pagefind") && tags_are_harmless(&lower, head_has_title)
+    };
+    (safe(&html[body_end..open]) && safe(&html[element_end..body_close])).then_some([
+        body_end,
+        open,
+        element_end,
+        body_close,
+    ])
+}
+
+/// Whether lower-case HTML has no `<h1>`, `<img>` or (unless the head has one) `<title>`, and
+/// closes every dropped element it opens. Text that only looks like a tag (in a script or a
+/// comment) can only make this answer no, which keeps the whole page.
+fn tags_are_harmless(lower: &str, head_has_title: bool) -> bool {
+    let mut open = [0i64; REMOVED_TAGS.len()];
+    let mut rest = lower;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let closing = rest.starts_with('/');
+        let name = tag_name(rest.trim_start_matches('/'));
+        if !closing && (name == "h1" || name == "img" || (name == "title" && !head_has_title)) {
+            return false;
+        }
+        if let Some(k) = REMOVED_TAGS.iter().position(|t| *t == name) {
+            let end = rest.find('>').unwrap_or(rest.len());
+            open[k] += match (closing, rest[..end].ends_with('/')) {
+                (true, _) => -1,
+                (false, true) => 0,
+                (false, false) => 1,
+            };
+        }
+    }
+    open.iter().all(|&n| n == 0)
+}
+
+/// The name at the start of a tag's text (after `<`).
+fn tag_name(text: &str) -> &str {
+    let len = text
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    &text[..len]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn page(title: &str, text: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>\
+             <header><nav><a href=\"/\">Home</a> <a href=\"/x/\">Other pages</a></nav></header>\
+             <div class=\"layout\"><main data-pagefind-body><h1 data-pagefind-weight=\"10\">{title}</h1>\
+             <h2 id=\"part\">Part</h2><p>{text}</p></main>\n</div><footer>Footer words</footer></body></html>"
+        )
+    }
+
     #[test]
     fn indexes_marked_pages_and_skips_redirects() {
         let out = tempfile::tempdir().unwrap();
         let sink = Sink::stage(&out.path().join("public")).unwrap();
-        let body = |title: &str, text: &str| {
-            format!(
-                "<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>\
-                 <main data-pagefind-body><h1 data-pagefind-meta=\"title\">{title}</h1>\
-                 <p>{text}</p></main></body></html>"
-            )
-        };
         sink.write(
             "glossary/pod/index.html",
-            body("Pod", "The smallest unit.").as_bytes(),
+            page("Pod", "The smallest unit.").as_bytes(),
         )
         .unwrap();
         sink.write(
             "old/index.html",
-            b"<meta http-equiv=\"refresh\" content=\"0\">",
+            b"<meta http-equiv=\"refresh\" content=\"0\"><main data-pagefind-body></main>",
         )
         .unwrap();
+        sink.write("plain/index.html", b"<html><body><p>x</p></body></html>")
+            .unwrap();
         let Sink::Dir { staging, .. } = &sink else {
             unreachable!()
         };
-        assert_eq!(staged_pages(staging).unwrap().len(), 1);
-        let written = write_index(&sink, "en").unwrap();
+        let written = write_index(&sink, "en", None).unwrap();
         assert!(written > 3, "{written} files");
         assert!(staging.join("pagefind/pagefind.js").is_file());
         assert!(staging.join("pagefind/pagefind-entry.json").is_file());
         let entry = std::fs::read_to_string(staging.join("pagefind/pagefind-entry.json")).unwrap();
         assert!(entry.contains("\"page_count\":1"), "{entry}");
+        let scratch = scratch_dir(staging);
+        assert!(scratch.is_dir());
+        std::fs::remove_dir(&scratch).unwrap();
+        let left: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "scratch folder left behind: {left:?}");
         sink.abandon();
+    }
+
+    #[test]
+    fn the_view_keeps_the_head_and_the_indexed_element_only() {
+        let html = page("Pod", "The smallest unit.");
+        let view = View::of(&html).unwrap();
+        assert!(view.is_cut(), "the page was not cut");
+        let view = view.text();
+        assert!(view.contains("<title>Pod</title>"));
+        assert!(view.contains("<main data-pagefind-body>"));
+        assert!(view.contains("The smallest unit."));
+        assert!(!view.contains("Other pages") && !view.contains("Footer words"));
+        assert!(view.ends_with("</main></body></html>"), "{view}");
+    }
+
+    #[test]
+    fn the_view_is_the_whole_page_when_a_cut_part_matters_to_pagefind() {
+        let base = page("Pod", "The smallest unit.");
+        for (what, extra) in [
+            ("an attribute", "<p data-pagefind-filter=\"team\">Ops</p>"),
+            ("a first heading", "<h1>Site</h1>"),
+            ("a first image", "<img src=\"/logo.png\" alt=\"logo\">"),
+            ("an unclosed dropped element", "<form>"),
+        ] {
+            let html = base.replace("<header>", &format!("{extra}<header>"));
+            assert!(!View::of(&html).unwrap().is_cut(), "{what} was cut");
+        }
+        let no_head_title = base.replace("<title>Pod</title>", "");
+        let html = no_head_title.replace("<header>", "<svg><title>Icon</title></svg><header>");
+        assert!(!View::of(&html).unwrap().is_cut());
+        assert!(View::of("<html><body><p>unmarked</p></body></html>").is_none());
+    }
+
+    /// Indexes `pages` (path, HTML) as pagefind would the whole pages, and as teambook does.
+    fn both_indexes(pages: &[(&str, String)]) -> (IndexFiles, IndexFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = dir.path().join("staging");
+        for (rel, html) in pages {
+            let path = staging.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, html).unwrap();
+        }
+        let whole = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let config = PagefindServiceConfig::builder()
+                    .force_language("en".to_string())
+                    .build();
+                let mut index = PagefindIndex::new(Some(config)).unwrap();
+                index
+                    .add_directory(staging.to_string_lossy().into_owned(), None)
+                    .await
+                    .unwrap();
+                index.get_files().await.unwrap()
+            });
+        let mut whole: Vec<(String, Vec<u8>)> = whole
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
+            .collect();
+        let rels: Vec<String> = pages.iter().map(|(r, _)| r.to_string()).collect();
+        let keyed: Vec<(&String, u64)> = rels.iter().map(|r| (r, 0)).collect();
+        let mut cut = index_folder(
+            &staging,
+            &dir.path().join("scratch"),
+            &keyed,
+            "en",
+            &mut Clock(None),
+        )
+        .unwrap();
+        whole.sort();
+        cut.sort();
+        (whole, cut)
+    }
+
+    #[test]
+    fn cutting_the_page_does_not_change_the_index() {
+        let pages = [
+            ("a/index.html", page("Pod", "The smallest deployable unit.")),
+            (
+                "b/index.html",
+                page(
+                    "Node",
+                    "A machine that runs pods, with <a id=\"x\" href=\"#\">links</a>.",
+                ),
+            ),
+        ];
+        assert!(pages.iter().all(|(_, h)| View::of(h).unwrap().is_cut()));
+        let (whole, cut) = both_indexes(&pages);
+        assert_eq!(whole.len(), cut.len());
+        for ((wn, wb), (cn, cb)) in whole.iter().zip(&cut) {
+            assert_eq!(wn, cn);
+            assert!(wb == cb, "{wn} differs");
+        }
+    }
+
+    #[test]
+    fn an_unchanged_site_reuses_the_index_of_the_current_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let record = dir.path().join("search.json");
+        let build = |text: &str| {
+            let sink = Sink::stage(&out).unwrap();
+            sink.write(crate::write::MARKER, b"").unwrap();
+            sink.write("pod/index.html", page("Pod", text).as_bytes())
+                .unwrap();
+            let n = write_index(&sink, "en", Some(&record)).unwrap();
+            sink.commit().unwrap();
+            n
+        };
+        let fragments = |out: &Path| {
+            let mut names: Vec<String> = std::fs::read_dir(out.join("pagefind/fragment"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let n = build("The smallest unit.");
+        let first = fragments(&out);
+        // A marker file in the index shows whether the next build linked it or built it anew.
+        let marker = out.join("pagefind/built-before.txt");
+        std::fs::write(&marker, "").unwrap();
+        let mut stored: Record = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+        stored.files.push(("built-before.txt".to_string(), 0));
+        std::fs::write(&record, serde_json::to_vec(&stored).unwrap()).unwrap();
+
+        assert_eq!(build("The smallest unit."), n + 1);
+        assert!(marker.exists(), "the unchanged index was built again");
+        assert_eq!(fragments(&out), first);
+
+        build("The smallest deployable unit.");
+        assert!(!marker.exists(), "a changed page reused the old index");
+        assert_ne!(fragments(&out), first);
     }
 }

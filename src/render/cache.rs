@@ -153,6 +153,12 @@ fn shortcode_key(site: &Site, sources: &Sources) -> u64 {
     h.finish()
 }
 
+/// Where the search stage remembers the index it wrote for the site at `root`, beside the
+/// bodies.
+pub fn search_record(root: &Path) -> Option<PathBuf> {
+    cache_file(root).map(|f| f.with_extension("search.json"))
+}
+
 /// `$TEAMBOOK_CACHE_DIR`, else the user's cache folder, one file per site folder.
 fn cache_file(root: &Path) -> Option<PathBuf> {
     let base = std::env::var_os("TEAMBOOK_CACHE_DIR")

@@ -92,15 +92,6 @@ pub struct Pager {
 }
 
 #[derive(Serialize)]
-pub struct Paginator {
-    pub current: usize,
-    pub total: usize,
-    pub prev_url: Option<String>,
-    pub next_url: Option<String>,
-    pub pagers: Vec<Pager>,
-}
-
-#[derive(Serialize)]
 pub struct NavNode<'a> {
     pub title: &'a str,
     pub url: String,
@@ -370,21 +361,103 @@ pub fn pager_path(base: &str, n: usize) -> String {
     }
 }
 
-/// The paginator of pager `n` (1-based) of `total`, for a list at site path `base`.
-pub fn paginator(views: &Views, base: &str, n: usize, total: usize) -> Option<Paginator> {
-    if total <= 1 {
-        return None;
-    }
-    Some(Paginator {
-        current: n,
-        total,
-        prev_url: (n > 1).then(|| views.url(&pager_path(base, n - 1))),
-        next_url: (n < total).then(|| views.url(&pager_path(base, n + 1))),
-        pagers: (1..=total)
-            .map(|k| Pager {
+/// The links to every pager of a list at site path `base` with `total` pagers, built once per
+/// list and shared by its pagers: each pager lists them all, so building them per pager made a
+/// term with thousands of pagers quadratic (perf, 100,000 pages).
+pub fn pager_links(views: &Views, base: &str, total: usize) -> tera::Value {
+    (1..=total)
+        .map(|k| {
+            tera::Value::from_serializable(&Pager {
                 number: k,
                 url: views.url(&pager_path(base, k)),
             })
-            .collect(),
-    })
+        })
+        .collect::<Vec<tera::Value>>()
+        .into()
+}
+
+/// The paginator of pager `n` (1-based) of `total`, for a list at site path `base` whose
+/// [`pager_links`] are `links`: `current`, `total`, `prev_url`, `next_url`, `pagers`.
+pub fn paginator(
+    views: &Views,
+    base: &str,
+    n: usize,
+    total: usize,
+    links: &tera::Value,
+) -> Option<tera::Value> {
+    if total <= 1 {
+        return None;
+    }
+    let mut map: std::collections::BTreeMap<&'static str, tera::Value> = Default::default();
+    map.insert("current", n.into());
+    map.insert("total", total.into());
+    map.insert(
+        "prev_url",
+        (n > 1).then(|| views.url(&pager_path(base, n - 1))).into(),
+    );
+    map.insert(
+        "next_url",
+        (n < total)
+            .then(|| views.url(&pager_path(base, n + 1)))
+            .into(),
+    );
+    map.insert("pagers", links.clone());
+    Some(map.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagers_of_a_list_share_one_list_of_links() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("teambook.yaml"),
+            "title: T\nbase_url: https://example.org/hb/\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let (config, _) = crate::load::site_config(dir.path()).unwrap();
+        let sources = crate::load::load(dir.path(), config.clone()).unwrap();
+        let include = crate::model::Include {
+            drafts: false,
+            future: false,
+            now: jiff::Timestamp::now(),
+        };
+        let site = crate::model::assemble(config, sources.content.clone(), include).unwrap();
+        let records = crate::render::records::RecordViews::default();
+        let views = Views {
+            site: &site,
+            pages: &[],
+            sections: &[],
+            records: &records,
+        };
+        let links = pager_links(&views, "/blog/", 3);
+        assert!(paginator(&views, "/blog/", 1, 1, &links).is_none());
+        let second = paginator(&views, "/blog/", 2, 3, &links).unwrap();
+        let third = paginator(&views, "/blog/", 3, 3, &links).unwrap();
+        let map = second.as_map().unwrap();
+        let get = |k: &'static str| map.get(&tera::value::Key::from(k)).unwrap().to_string();
+        assert_eq!(get("current"), "2");
+        assert_eq!(get("total"), "3");
+        assert_eq!(get("prev_url"), "/hb/blog/");
+        assert_eq!(get("next_url"), "/hb/blog/page/3/");
+        let pagers = |p: &tera::Value| {
+            p.as_map().unwrap()[&tera::value::Key::from("pagers")]
+                .as_array()
+                .unwrap()
+                .as_ptr()
+        };
+        assert_eq!(pagers(&second), pagers(&third), "pagers rebuilt per pager");
+        assert_eq!(
+            second.as_map().unwrap()[&tera::value::Key::from("pagers")]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+        let last = third.as_map().unwrap();
+        assert!(last[&tera::value::Key::from("next_url")].is_none());
+    }
 }

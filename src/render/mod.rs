@@ -23,7 +23,7 @@ use crate::parse::highlight::Highlighter;
 use crate::write::Sink;
 use cache::BodyCache;
 use content::{Body, Content, render_body};
-use context::{Views, pager_path, paginator};
+use context::{Views, pager_links, pager_path, paginator};
 use engine::Engine;
 
 /// Page bodies, section bodies (in site order) and the cache key of each (pages first).
@@ -297,7 +297,7 @@ pub fn render_outputs(
     sink: &Sink,
 ) -> Result<Rendered, Vec<Error>> {
     let sidebars = render_sidebars(site, engine, views).map_err(|e| vec![e])?;
-    let count = run_jobs(site, engine, views, sink, &sidebars, &all_jobs(site))?;
+    let count = run_jobs(site, engine, views, sink, &sidebars, &all_jobs(site, views))?;
     let extras = feeds::write_extras(site, sources, engine, views, sink)?;
     Ok(Rendered {
         files: count + extras,
@@ -306,18 +306,19 @@ pub fn render_outputs(
 }
 
 /// Every page, section pager, taxonomy list and term pager of the site.
-fn all_jobs(site: &Site) -> Vec<Job> {
+fn all_jobs(site: &Site, views: &Views) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for s in 0..site.sections.len() {
-        jobs.extend(section_jobs(site, s, None));
+        jobs.extend(section_jobs(site, views, s, None));
     }
     for (t, tax) in site.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         for (k, term) in tax.terms.iter().enumerate() {
             let per = site.config.paginate;
             let pagers = pager_count(term.pages.len(), per);
+            let links = pager_links(views, &term.url, pagers);
             for n in 1..=pagers {
-                jobs.push(Job::Term(t, k, n, pagers, per));
+                jobs.push(Job::Term(t, k, n, pagers, per, links.clone()));
             }
         }
     }
@@ -340,7 +341,7 @@ pub fn render_with_templates(
     } else {
         old_sidebars.to_vec()
     };
-    let jobs: Vec<Job> = all_jobs(site)
+    let jobs: Vec<Job> = all_jobs(site, views)
         .into_iter()
         .filter(|job| sidebar_changed || affected(&job_template(site, job)))
         .collect();
@@ -365,14 +366,15 @@ pub fn render_page_outputs(
     i: usize,
 ) -> Result<usize, Vec<Error>> {
     let mut jobs = vec![Job::Page(i)];
-    jobs.extend(section_jobs(site, site.pages[i].section, Some(i)));
+    jobs.extend(section_jobs(site, views, site.pages[i].section, Some(i)));
     let per = site.config.paginate;
     for (t, tax) in site.taxonomies.iter().enumerate() {
         for (k, term) in tax.terms.iter().enumerate() {
             if let Some(pos) = term.pages.iter().position(|&p| p == i) {
                 let pagers = pager_count(term.pages.len(), per);
                 let n = pos.checked_div(per).map_or(1, |q| q + 1);
-                jobs.push(Job::Term(t, k, n, pagers, per));
+                let links = pager_links(views, &term.url, pagers);
+                jobs.push(Job::Term(t, k, n, pagers, per, links));
             }
         }
     }
@@ -399,22 +401,23 @@ pub fn render_section_outputs(
         views,
         sink,
         sidebars,
-        &section_jobs(site, s, None),
+        &section_jobs(site, views, s, None),
     )
 }
 
 /// The pagers of section `s`; with `only`, just the one listing that page.
-fn section_jobs(site: &Site, s: usize, only: Option<usize>) -> Vec<Job> {
+fn section_jobs(site: &Site, views: &Views, s: usize, only: Option<usize>) -> Vec<Job> {
     let sec = &site.sections[s];
     let per = sec.meta.paginate.unwrap_or(site.config.paginate);
     let pagers = pager_count(sec.pages.len(), per);
+    let links = pager_links(views, &sec.url, pagers);
     let wanted = only.map(|i| match sec.pages.iter().position(|&p| p == i) {
         Some(pos) if per > 0 => pos / per + 1,
         _ => 1,
     });
     (1..=pagers)
         .filter(|n| wanted.is_none_or(|w| w == *n))
-        .map(|n| Job::Section(s, n, pagers, per))
+        .map(|n| Job::Section(s, n, pagers, per, links.clone()))
         .collect()
 }
 
@@ -451,11 +454,19 @@ fn run_jobs(
 
 enum Job {
     Page(usize),
-    /// section, pager number, pager count, per pager
-    Section(usize, usize, usize, usize),
+    /// section, pager number, pager count, per pager, the list's pager links
+    Section(usize, usize, usize, usize, tera::Value),
     TaxonomyList(usize),
-    /// taxonomy, term, pager number, pager count, per pager
-    Term(usize, usize, usize, usize, usize),
+    /// taxonomy, term, pager number, pager count, per pager, the list's pager links
+    Term(usize, usize, usize, usize, usize, tera::Value),
+}
+
+/// `paginator` in a list's context: the paginator, or none for a list of one pager.
+fn insert_paginator(ctx: &mut tera::Context, paginator: Option<tera::Value>) {
+    match paginator {
+        Some(p) => ctx.insert_value("paginator", p),
+        None => ctx.insert("paginator", &None::<()>),
+    }
 }
 
 fn pager_count(items: usize, per: usize) -> usize {
@@ -543,10 +554,10 @@ fn render_job(
                 Some((&page.path, &page.text)),
             )
         }
-        Job::Section(s, n, total, per) => {
+        Job::Section(s, n, total, per, ref links) => {
             let sec = &site.sections[s];
             ctx.insert("section", &views.section(s, slice(&sec.pages, n, per)));
-            ctx.insert("paginator", &paginator(views, &sec.url, n, total));
+            insert_paginator(&mut ctx, paginator(views, &sec.url, n, total, links));
             let owner = sec.path.as_deref().map(|p| (p, sec.text.as_str()));
             (job_template(site, job), pager_path(&sec.url, n), owner)
         }
@@ -572,7 +583,7 @@ fn render_job(
             );
             (job_template(site, job), tax.url.clone(), None)
         }
-        Job::Term(t, k, n, total, per) => {
+        Job::Term(t, k, n, total, per, ref links) => {
             let tax = &site.taxonomies[t];
             let term = &tax.terms[k];
             ctx.insert(
@@ -596,7 +607,7 @@ fn render_job(
                         .collect(),
                 },
             );
-            ctx.insert("paginator", &paginator(views, &term.url, n, total));
+            insert_paginator(&mut ctx, paginator(views, &term.url, n, total, links));
             (job_template(site, job), pager_path(&term.url, n), None)
         }
     };
