@@ -149,7 +149,9 @@
         })
         .catch(function () {
           out.hidden = false;
-          out.textContent = "Search is not available here.";
+          out.textContent = box.hasAttribute("data-preview")
+            ? "The live preview has no search index; teambook build makes one."
+            : "Search is not available here.";
         });
     }
 
