@@ -134,6 +134,18 @@ pub enum NodeValue {
 }
 
 impl Node {
+    /// What kind of value this is, in words for error messages: "a list", "text", …
+    pub fn shape(&self) -> &'static str {
+        match self.value {
+            NodeValue::Null => "nothing",
+            NodeValue::Bool(_) => "true/false",
+            NodeValue::Int(_) | NodeValue::Float(_) => "a number",
+            NodeValue::Str(_) => "text",
+            NodeValue::Seq(_) => "a list",
+            NodeValue::Map(_) => "a mapping",
+        }
+    }
+
     /// The same value without positions.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;

@@ -711,12 +711,7 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
     let mut touched_sections = Vec::new();
     for d in drafts {
         let page = match d.page {
-            Some(p) => {
-                if site.pages[p].meta.layout.is_none() {
-                    site.pages[p].meta.layout = Some(d.kind.name.to_string());
-                }
-                p
-            }
+            Some(p) => p,
             None => {
                 let section = collection_section(site, d.kind);
                 let url = format!("{}{}/", site.sections[section].url, d.id);
@@ -742,7 +737,6 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
                     title: Some(d.title.clone()),
                     weight: d.weight,
                     kind: Some(d.kind.name.to_string()),
-                    layout: Some(d.kind.name.to_string()),
                     summary: d
                         .fields
                         .get("summary")
@@ -943,17 +937,6 @@ fn json_node(v: &Value, line: usize, col: usize) -> Node {
     Node { line, col, value }
 }
 
-fn shape(n: &Node) -> &'static str {
-    match n.value {
-        NodeValue::Null => "nothing",
-        NodeValue::Bool(_) => "true/false",
-        NodeValue::Int(_) | NodeValue::Float(_) => "a number",
-        NodeValue::Str(_) => "text",
-        NodeValue::Seq(_) => "a list",
-        NodeValue::Map(_) => "a mapping",
-    }
-}
-
 fn scalar_text(n: &Node) -> Option<String> {
     match &n.value {
         NodeValue::Str(s) => Some(s.clone()),
@@ -987,7 +970,7 @@ fn read_record(
             format!(
                 "a {} record must be a mapping of fields, found {}",
                 kind.name,
-                shape(node)
+                node.shape()
             ),
             None,
         );
@@ -1032,7 +1015,7 @@ fn read_record(
             );
             continue;
         };
-        let wrong = |what: &str| format!("`{key}` must be {what}, found {}", shape(v));
+        let wrong = |what: &str| format!("`{key}` must be {what}, found {}", v.shape());
         let value: Option<Value> = match field.ty {
             FieldType::Text | FieldType::Ref(_) => {
                 scalar_text(v).map(Value::String).or_else(|| {
@@ -1068,7 +1051,7 @@ fn read_record(
                             None => err(
                                 item.line,
                                 item.col,
-                                format!("items of `{key}` must be text, found {}", shape(item)),
+                                format!("items of `{key}` must be text, found {}", item.shape()),
                                 None,
                             ),
                         }
@@ -1098,7 +1081,7 @@ fn read_record(
                                                     i.col,
                                                     format!(
                                                         "items of `{key}` must be text, found {}",
-                                                        shape(i)
+                                                        i.shape()
                                                     ),
                                                     None,
                                                 );
@@ -1113,7 +1096,7 @@ fn read_record(
                                         pv.col,
                                         format!(
                                             "`{key}.{name}` must be a list, found {}",
-                                            shape(pv)
+                                            pv.shape()
                                         ),
                                         None,
                                     );
@@ -1134,7 +1117,7 @@ fn read_record(
                                         format!(
                                             "`{key}.{name}` must be one of R, A, C, I, found {}",
                                             scalar_text(pv).map_or_else(
-                                                || shape(pv).to_string(),
+                                                || pv.shape().to_string(),
                                                 |s| format!("`{s}`")
                                             )
                                         ),
@@ -1150,7 +1133,7 @@ fn read_record(
                                 err(
                                     pv.line,
                                     pv.col,
-                                    format!("`{key}.{name}` must be text, found {}", shape(pv)),
+                                    format!("`{key}.{name}` must be text, found {}", pv.shape()),
                                     None,
                                 );
                                 None

@@ -46,6 +46,33 @@ pub struct Body<'a> {
     pub params: &'a serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'a> Body<'a> {
+    pub fn of_page(p: &'a crate::model::Page) -> Body<'a> {
+        Body {
+            path: &p.path,
+            text: &p.text,
+            body_start: p.body_start,
+            body_line: p.body_line,
+            title: &p.title,
+            url: &p.url,
+            params: &p.meta.params,
+        }
+    }
+
+    /// The body of a section's `_index.md`; `None` for a section without one.
+    pub fn of_section(s: &'a crate::model::Section) -> Option<Body<'a>> {
+        Some(Body {
+            path: s.path.as_deref()?,
+            text: &s.text,
+            body_start: s.body_start,
+            body_line: s.body_line,
+            title: &s.title,
+            url: &s.url,
+            params: &s.meta.params,
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct ShortcodePage<'a> {
     title: &'a str,

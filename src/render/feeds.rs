@@ -281,24 +281,23 @@ pub fn feeds_of_page(site: &Site, views: &Views, i: usize) -> Vec<(String, Vec<u
     if in_newest(site, all(), i, true) {
         out.push(("atom.xml".to_string(), atom(site, views, None).into_bytes()));
     }
+    if site.config.rss && in_newest(site, all(), i, false) {
+        out.push(rss_home(site, views));
+    }
     for &s in &sections {
         let sec = &site.sections[s];
-        if !sec.pages.is_empty() && in_newest(site, pages_below(site, s).into_iter(), i, true) {
+        let below = pages_below(site, s);
+        if !sec.pages.is_empty() && in_newest(site, below.iter().copied(), i, true) {
             out.push((
                 format!("{}atom.xml", sec.url.trim_start_matches('/')),
                 atom(site, views, Some(s)).into_bytes(),
             ));
         }
+        if site.config.rss && in_newest(site, below.iter().copied(), i, false) {
+            out.push(rss_section(site, views, s));
+        }
     }
     if site.config.rss {
-        if in_newest(site, all(), i, false) {
-            out.push(rss_home(site, views));
-        }
-        for &s in &sections {
-            if in_newest(site, pages_below(site, s).into_iter(), i, false) {
-                out.push(rss_section(site, views, s));
-            }
-        }
         for t in &site.taxonomies {
             for term in t.terms.iter().filter(|term| term.pages.contains(&i)) {
                 if in_newest(site, term.pages.iter().copied(), i, false) {

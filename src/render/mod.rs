@@ -37,28 +37,8 @@ pub fn render_bodies(
     hl: &Highlighter,
     cache: &BodyCache,
 ) -> Result<Bodies, Vec<Error>> {
-    let page_bodies = site.pages.iter().map(|p| {
-        Some(Body {
-            path: &p.path,
-            text: &p.text,
-            body_start: p.body_start,
-            body_line: p.body_line,
-            title: &p.title,
-            url: &p.url,
-            params: &p.meta.params,
-        })
-    });
-    let section_bodies = site.sections.iter().map(|s| {
-        s.path.as_ref().map(|path| Body {
-            path,
-            text: &s.text,
-            body_start: s.body_start,
-            body_line: s.body_line,
-            title: &s.title,
-            url: &s.url,
-            params: &s.meta.params,
-        })
-    });
+    let page_bodies = site.pages.iter().map(|p| Some(Body::of_page(p)));
+    let section_bodies = site.sections.iter().map(Body::of_section);
     let bodies: Vec<Option<Body>> = page_bodies.chain(section_bodies).collect();
     let rendered: Vec<(u64, Result<Content, Vec<Error>>)> = bodies
         .par_iter()
@@ -325,33 +305,38 @@ fn all_jobs(site: &Site, views: &Views) -> Vec<Job> {
     jobs
 }
 
-/// After templates changed: renders the outputs whose template `affected` says changed, and
-/// every output when the sidebar did (each shows it). Returns the new sidebars.
+/// After templates changed: renders the outputs whose template `affected` says changed, in
+/// `before` (the engine of the last build; a record page may have lost its `<kind>.html`) or
+/// in `engine`, and every output when the sidebar did (each shows it); `sidebars` are then
+/// rendered again.
 pub fn render_with_templates(
     site: &Site,
+    before: &Engine,
     engine: &Engine,
     views: &Views,
     sink: &Sink,
-    old_sidebars: &[String],
+    sidebars: &mut Vec<String>,
     affected: &dyn Fn(&str) -> bool,
-) -> Result<Vec<String>, Vec<Error>> {
+) -> Result<(), Vec<Error>> {
     let sidebar_changed = affected(SIDEBAR);
-    let sidebars = if sidebar_changed {
-        render_sidebars(site, engine, views).map_err(|e| vec![e])?
-    } else {
-        old_sidebars.to_vec()
-    };
+    if sidebar_changed {
+        *sidebars = render_sidebars(site, engine, views).map_err(|e| vec![e])?;
+    }
     let jobs: Vec<Job> = all_jobs(site, views)
         .into_iter()
-        .filter(|job| sidebar_changed || affected(&job_template(site, job)))
+        .filter(|job| {
+            sidebar_changed
+                || affected(&job_template(site, engine, job))
+                || affected(&job_template(site, before, job))
+        })
         .collect();
-    run_jobs(site, engine, views, sink, &sidebars, &jobs)?;
+    run_jobs(site, engine, views, sink, sidebars, &jobs)?;
     if affected("404.html") {
         if let Some(html) = feeds::not_found(site, engine).map_err(|e| vec![e])? {
             sink.write("404.html", &html).map_err(|e| vec![e])?;
         }
     }
-    Ok(sidebars)
+    Ok(())
 }
 
 /// Renders what shows page `i`'s body: the page itself, the pager of its section and of each
@@ -549,7 +534,7 @@ fn render_job(
                 ctx.insert("record", record);
             }
             (
-                job_template(site, job),
+                job_template(site, engine, job),
                 page.url.clone(),
                 Some((&page.path, &page.text)),
             )
@@ -559,7 +544,11 @@ fn render_job(
             ctx.insert("section", &views.section(s, slice(&sec.pages, n, per)));
             insert_paginator(&mut ctx, paginator(views, &sec.url, n, total, links));
             let owner = sec.path.as_deref().map(|p| (p, sec.text.as_str()));
-            (job_template(site, job), pager_path(&sec.url, n), owner)
+            (
+                job_template(site, engine, job),
+                pager_path(&sec.url, n),
+                owner,
+            )
         }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
@@ -581,7 +570,7 @@ fn render_job(
                         .collect(),
                 },
             );
-            (job_template(site, job), tax.url.clone(), None)
+            (job_template(site, engine, job), tax.url.clone(), None)
         }
         Job::Term(t, k, n, total, per, ref links) => {
             let tax = &site.taxonomies[t];
@@ -608,7 +597,11 @@ fn render_job(
                 },
             );
             insert_paginator(&mut ctx, paginator(views, &term.url, n, total, links));
-            (job_template(site, job), pager_path(&term.url, n), None)
+            (
+                job_template(site, engine, job),
+                pager_path(&term.url, n),
+                None,
+            )
         }
     };
     let current_url = with_base(&site.base_path, &site_path);
@@ -624,14 +617,23 @@ fn render_job(
     Ok(1)
 }
 
-/// The template a job renders: the `layout` of its page or section, else the default.
-fn job_template(site: &Site, job: &Job) -> String {
+/// The template a job renders: the `layout` of its page or section, else for a record page
+/// `<kind>.html` when the theme or site has one, else the default.
+fn job_template(site: &Site, engine: &Engine, job: &Job) -> String {
     let layout = |l: &Option<String>, default: &str| {
         l.as_ref()
             .map_or_else(|| default.to_string(), |l| format!("{l}.html"))
     };
     match *job {
-        Job::Page(i) => layout(&site.pages[i].meta.layout, "page.html"),
+        Job::Page(i) => {
+            let meta = &site.pages[i].meta;
+            let kind = meta
+                .kind
+                .as_ref()
+                .map(|k| format!("{k}.html"))
+                .filter(|t| engine.has(t));
+            layout(&meta.layout, kind.as_deref().unwrap_or("page.html"))
+        }
         Job::Section(s, ..) => {
             let default = if s == 0 { "index.html" } else { "section.html" };
             layout(&site.sections[s].meta.layout, default)

@@ -141,17 +141,6 @@ pub const SPRINT_FIELDS: &[Field] = &[
     ),
 ];
 
-fn shape(n: &Node) -> &'static str {
-    match n.value {
-        NodeValue::Null => "nothing",
-        NodeValue::Bool(_) => "true/false",
-        NodeValue::Int(_) | NodeValue::Float(_) => "a number",
-        NodeValue::Str(_) => "text",
-        NodeValue::Seq(_) => "a list",
-        NodeValue::Map(_) => "a mapping",
-    }
-}
-
 type Located = (usize, usize, String);
 
 fn number(key: &str, v: &Node) -> Result<Option<f64>, Located> {
@@ -167,7 +156,7 @@ fn number(key: &str, v: &Node) -> Result<Option<f64>, Located> {
         _ => Err((
             v.line,
             v.col,
-            format!("`{key}` must be a number of 0 or more, found {}", shape(v)),
+            format!("`{key}` must be a number of 0 or more, found {}", v.shape()),
         )),
     }
 }
@@ -186,7 +175,7 @@ fn date(key: &str, v: &Node) -> Result<Option<Date>, Located> {
         _ => Err((
             v.line,
             v.col,
-            format!("`{key}` must be a date (YYYY-MM-DD), found {}", shape(v)),
+            format!("`{key}` must be a date (YYYY-MM-DD), found {}", v.shape()),
         )),
     }
 }
@@ -215,7 +204,7 @@ pub fn read_value(key: &str, ty: FieldType, v: &Node) -> Result<Option<Value>, L
             } else {
                 let found = match &v.value {
                     NodeValue::Str(s) => format!("`{s}`"),
-                    _ => shape(v).to_string(),
+                    _ => v.shape().to_string(),
                 };
                 Err((
                     v.line,
@@ -498,7 +487,7 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
                 _ => err(
                     items.line,
                     items.col,
-                    format!("`items` must be a list, found {}", shape(items)),
+                    format!("`items` must be a list, found {}", items.shape()),
                     None,
                 ),
             }
@@ -536,7 +525,7 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
                             err(
                                 x.line,
                                 x.col,
-                                format!("`{part}.{name}` must be a list, found {}", shape(x)),
+                                format!("`{part}.{name}` must be a list, found {}", x.shape()),
                                 None,
                             );
                         }
@@ -546,7 +535,7 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
                 _ => err(
                     v.line,
                     v.col,
-                    format!("`{part}` must be a mapping, found {}", shape(v)),
+                    format!("`{part}` must be a mapping, found {}", v.shape()),
                     Some(format!("keys: {}", keys.join(", "))),
                 ),
             }
@@ -557,7 +546,7 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
                     err(
                         list.line,
                         list.col,
-                        format!("`retro.actions` must be a list, found {}", shape(list)),
+                        format!("`retro.actions` must be a list, found {}", list.shape()),
                         None,
                     );
                     continue;
@@ -814,7 +803,7 @@ fn read_entry(
             item.col,
             format!(
                 "items of a sprint are backlog ids or mappings, found {}",
-                shape(item)
+                item.shape()
             ),
         )),
     }

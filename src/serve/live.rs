@@ -249,15 +249,15 @@ impl Live {
         let sink = Sink::Memory(Default::default());
         let rendered = crate::render::render_with_templates(
             &self.site,
+            &self.engine,
             &engine,
             &views,
             &sink,
-            &self.sidebars,
+            &mut self.sidebars,
             &affected,
         );
         match rendered {
-            Ok(sidebars) => {
-                self.sidebars = sidebars;
+            Ok(()) => {
                 self.engine = engine;
                 Update::Files {
                     files: sink.into_files(),
@@ -289,33 +289,11 @@ impl Live {
     /// Renders the body of `source` and links its glossary terms.
     fn render(&self, source: Source, hl: &Highlighter) -> Result<Content, Vec<Error>> {
         let body = match source {
-            Source::Page(i) => {
-                let p = &self.site.pages[i];
-                Body {
-                    path: &p.path,
-                    text: &p.text,
-                    body_start: p.body_start,
-                    body_line: p.body_line,
-                    title: &p.title,
-                    url: &p.url,
-                    params: &p.meta.params,
-                }
-            }
-            Source::Section(s) => {
-                let sec = &self.site.sections[s];
-                let Some(path) = sec.path.as_deref() else {
-                    return Ok(Content::default());
-                };
-                Body {
-                    path,
-                    text: &sec.text,
-                    body_start: sec.body_start,
-                    body_line: sec.body_line,
-                    title: &sec.title,
-                    url: &sec.url,
-                    params: &sec.meta.params,
-                }
-            }
+            Source::Page(i) => Body::of_page(&self.site.pages[i]),
+            Source::Section(s) => match Body::of_section(&self.site.sections[s]) {
+                Some(body) => body,
+                None => return Ok(Content::default()),
+            },
         };
         let mut content = render_body(&self.site, &self.engine, hl, &body)?;
         match source {
@@ -340,16 +318,18 @@ impl Live {
 /// Names of templates added, removed or changed between two template lists (where several
 /// share a name, the last one is the one in use).
 fn changed_templates(old: &[TemplateSource], new: &[TemplateSource]) -> HashSet<String> {
-    let in_use = |list: &[TemplateSource]| -> HashMap<String, String> {
-        list.iter()
-            .map(|t| (t.name.clone(), t.text.clone()))
-            .collect()
-    };
-    let (old, new) = (in_use(old), in_use(new));
+    let (old, new) = (templates_in_use(old), templates_in_use(new));
     old.keys()
         .chain(new.keys())
         .filter(|name| old.get(*name) != new.get(*name))
-        .cloned()
+        .map(|name| name.to_string())
+        .collect()
+}
+
+/// Name → text of the templates in use: where several share a name, the last one.
+fn templates_in_use(list: &[TemplateSource]) -> HashMap<&str, &str> {
+    list.iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
         .collect()
 }
 

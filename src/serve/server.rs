@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use crate::render::feeds::xml_escape;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -214,7 +215,7 @@ pub fn inject(html: &str, page: &str, error: Option<&str>) -> String {
     }
     extra.push_str(&format!(
         "<script data-teambook-page=\"{}\" data-teambook-events=\"{EVENTS_PATH}\">{CLIENT}</script>",
-        escape(page)
+        xml_escape(page)
     ));
     match html.rfind("</body>") {
         Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
@@ -230,23 +231,8 @@ pub fn overlay(report: &str) -> String {
          <p style=\"color:#ff8080;font-weight:bold;margin:0 0 1rem\">teambook: the last save broke the site; \
          showing the last good build. Fix the error and save again.</p>\
          <pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
-        escape(report)
+        xml_escape(report)
     )
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The event stream: `ready` at once, then one event per rebuild, until shutdown.

@@ -332,3 +332,34 @@ fn a_broken_template_save_fails_with_its_position() {
     assert!(shown.contains("page.html:2:"), "{shown}");
     assert!(shown.contains("nosuchfilter"), "{shown}");
 }
+
+#[test]
+fn a_kind_template_added_then_removed_re_renders_its_record_pages() {
+    let dir = demo();
+    let (mut files, mut live) = start(dir.path());
+    let before = files["glossary/pod/index.html"].clone();
+
+    // A site's `term.html` takes over term pages from `page.html`…
+    let saved = override_template(dir.path(), "page.html", "term v1");
+    let term = dir.path().join("templates/term.html");
+    std::fs::rename(&saved, &term).unwrap();
+    let patch = match live.update(std::slice::from_ref(&term)) {
+        Update::Files { files, .. } => files,
+        _ => panic!("a template save must be incremental"),
+    };
+    let pod = String::from_utf8(patch["glossary/pod/index.html"].clone()).unwrap();
+    assert!(pod.contains("<!-- term v1 -->"), "{pod}");
+    assert!(!patch.contains_key("roles/sre/index.html"), "not a term");
+    files.extend(patch);
+    assert_patched_equals(files.clone(), OutputFiles::new(), &full(dir.path()));
+
+    // …and gives them back when it is removed.
+    std::fs::remove_file(&term).unwrap();
+    let patch = match live.update(std::slice::from_ref(&term)) {
+        Update::Files { files, .. } => files,
+        _ => panic!("a template removal must be incremental"),
+    };
+    assert_eq!(patch["glossary/pod/index.html"], before);
+    files.extend(patch);
+    assert_patched_equals(files, OutputFiles::new(), &full(dir.path()));
+}
