@@ -56,7 +56,14 @@ impl Engine {
         if let Err(e) =
             tera.add_raw_templates(chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
         {
-            return Err(vec![engine.locate(&e, None)]);
+            let located = match e.kind() {
+                tera::ErrorKind::Msg(reports) => engine.locate_reports(reports),
+                _ => Vec::new(),
+            };
+            if located.is_empty() {
+                return Err(vec![engine.locate(&e, None)]);
+            }
+            return Err(located);
         }
         engine.tera = tera;
         Ok(engine)
@@ -71,6 +78,32 @@ impl Engine {
         self.tera
             .render(name, ctx)
             .map_err(|e| self.locate(&e, Some(name)))
+    }
+
+    /// Tera checks every template once all are loaded (unknown filters, tests, functions,
+    /// includes) and hands back its reports as text, each `error: <message>` then
+    /// ` --> <template>:<line>:<col>`; they become ours, at the template file's position.
+    fn locate_reports(&self, reports: &str) -> Vec<Error> {
+        let mut errors = Vec::new();
+        let mut message = None;
+        for line in reports.lines() {
+            if let Some(m) = line.strip_prefix("error: ") {
+                message = Some(m.to_string());
+            } else if let (Some(at), Some(_)) = (line.trim_start().strip_prefix("--> "), &message) {
+                let mut parts = at.rsplitn(3, ':');
+                let (col, line_no, name) = (parts.next(), parts.next(), parts.next());
+                let position = line_no
+                    .and_then(|l| l.parse().ok())
+                    .zip(col.and_then(|c| c.parse().ok()));
+                if let (Some((line_no, col)), Some((path, text))) =
+                    (position, name.and_then(|n| self.sources.get(n)))
+                {
+                    let m = message.take().unwrap_or_default();
+                    errors.push(Error::at(path, text, line_no, col, m));
+                }
+            }
+        }
+        errors
     }
 
     /// Turns a Tera error into ours, at the template file's line and column.
@@ -455,6 +488,24 @@ mod tests {
             "/blog/guides/setup/"
         );
         assert!(t.resolve("missing.md", from, false).is_err());
+    }
+
+    #[test]
+    fn unknown_filters_point_into_the_template_file() {
+        let errors = Engine::new(
+            &[
+                tpl("base.html", "{{ x }}"),
+                tpl("page.html", "line one\n{{ page.title | nosuchfilter }}\n"),
+            ],
+            "/",
+        )
+        .err()
+        .expect("an unknown filter is an error");
+        let shown = errors[0].to_string();
+        assert!(
+            shown.starts_with("templates/page.html:2:") && shown.contains("nosuchfilter"),
+            "{shown}"
+        );
     }
 
     #[test]

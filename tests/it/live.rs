@@ -329,7 +329,7 @@ fn a_broken_template_save_fails_with_its_position() {
         panic!("an unknown filter must fail the save");
     };
     let shown = failure.errors[0].report(teambook::error::Severity::Error, false);
-    assert!(shown.contains("page.html:2:"), "{shown}");
+    assert!(shown.contains("templates/page.html:2:"), "{shown}");
     assert!(shown.contains("nosuchfilter"), "{shown}");
 }
 
