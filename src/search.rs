@@ -1,4 +1,5 @@
-//! Stage 5b: the search index. In: the HTML pages already written to the staging folder.
+//! Stage 5b: the search index. In: the HTML pages of the new output (staged, or kept unchanged
+//! from the current output).
 //! Out: pagefind's index, WebAssembly and JavaScript under `pagefind/`, for offline search in
 //! the browser. Only the part of a page marked `data-pagefind-body` is indexed.
 
@@ -10,7 +11,7 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
 use crate::error::Error;
-use crate::write::Sink;
+use crate::write::{Sink, Staged};
 
 /// The folder of the output that holds the index.
 pub const DIR: &str = "pagefind";
@@ -22,41 +23,61 @@ pub const DIR: &str = "pagefind";
 /// between builds: when no indexed page changed since the build that wrote the current output,
 /// that output's index is linked into the new one instead of being built again.
 pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result<usize, Error> {
-    let Sink::Dir { staging, target } = sink else {
+    let Sink::Dir(out) = sink else {
         return Ok(0);
     };
     let mut clock = Clock::new();
-    let html = html_files(staging)?;
+    let html: Vec<(String, bool)> = out
+        .files()
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".html"))
+        .collect();
+    let stored: Option<Record> = record
+        .and_then(|r| std::fs::read(r).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    // When every page is byte for byte the page the current output has, and the current
+    // output's index was built from exactly these pages, there is nothing to read.
+    let listing = listing_key(&html);
+    if let Some(stored) = &stored
+        && stored.html == listing
+        && html.iter().all(|(_, staged)| !staged)
+        && let Some(n) = reuse(stored, out)
+    {
+        clock.mark("search: reused unread");
+        return Ok(n);
+    }
     // One pass to learn which pages are indexed and whether any changed; the views are made
     // again below only when the index has to be built.
     let hashes: Vec<Option<u64>> = html
         .par_iter()
-        .map(|rel| {
-            let text = read(staging, rel)?;
+        .map(|(rel, staged)| {
+            let text = read(&out.path_of(rel, *staged))?;
             Ok(View::of(&text).map(|view| view.hash()))
         })
         .collect::<Result<_, Error>>()?;
-    let pages: Vec<(&String, u64)> = html
+    let pages: Vec<(&String, bool, u64)> = html
         .iter()
         .zip(hashes)
-        .filter_map(|(rel, h)| h.map(|h| (rel, h)))
+        .filter_map(|((rel, staged), h)| h.map(|h| (rel, *staged, h)))
         .collect();
     if pages.is_empty() {
         return Ok(0);
     }
     let key = index_key(language, &pages);
     clock.mark("search: views");
-    if let Some(record) = record
-        && let Some(n) = reuse(record, key, target, staging)
+    if let Some(stored) = &stored
+        && stored.key == key
+        && let Some(n) = reuse(stored, out)
     {
+        remember(record, key, listing, &stored.files);
         return Ok(n);
     }
 
     // pagefind parses the files of a folder in parallel, while pages added one by one are
     // parsed in turn under a lock and compared with every page added before them (quadratic).
     // So the views go to a scratch folder, and that is indexed.
-    let scratch = scratch_dir(staging);
-    let files = index_folder(staging, &scratch, &pages, language, &mut clock);
+    let scratch = scratch_dir(&out.staging);
+    let files = index_folder(out, &scratch, &pages, language, &mut clock);
     let _ = std::fs::remove_dir_all(&scratch);
     clock.mark("search: scratch removed");
     let files = files?;
@@ -65,21 +86,29 @@ pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result
         .map(|(rel, bytes)| sink.write(&format!("{DIR}/{rel}"), bytes))
         .collect::<Result<Vec<()>, Error>>()?;
     clock.mark("search: files written");
-    if let Some(record) = record {
-        let stored = Record {
-            key,
-            files: files
-                .iter()
-                .map(|(rel, bytes)| (rel.clone(), bytes.len() as u64))
-                .collect(),
-        };
-        // The record only ever saves time; failing to write it is not an error.
-        if let Some(dir) = record.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = std::fs::write(record, serde_json::to_vec(&stored).unwrap_or_default());
-    }
+    let sizes: Vec<(String, u64)> = files
+        .iter()
+        .map(|(rel, bytes)| (rel.clone(), bytes.len() as u64))
+        .collect();
+    remember(record, key, listing, &sizes);
     Ok(files.len())
+}
+
+/// Saves what the next build needs to know of this index. The record only ever saves time;
+/// failing to write it is not an error.
+fn remember(record: Option<&Path>, key: u64, html: u64, files: &[(String, u64)]) {
+    let Some(record) = record else {
+        return;
+    };
+    let stored = Record {
+        key,
+        html,
+        files: files.to_vec(),
+    };
+    if let Some(dir) = record.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(record, serde_json::to_vec(&stored).unwrap_or_default());
 }
 
 /// Where the views go: under `/dev/shm` where there is one, as creating and deleting thousands
@@ -99,16 +128,16 @@ fn scratch_dir(staging: &Path) -> PathBuf {
 /// Writes the view of each page under `scratch` and has pagefind index that folder. Returns the
 /// index files, `/`-separated paths inside [`DIR`] with their contents.
 fn index_folder(
-    staging: &Path,
+    out: &Staged,
     scratch: &Path,
-    pages: &[(&String, u64)],
+    pages: &[(&String, bool, u64)],
     language: &str,
     clock: &mut Clock,
 ) -> Result<IndexFiles, Error> {
     pages
         .par_iter()
-        .map(|(rel, _)| {
-            let text = read(staging, rel)?;
+        .map(|(rel, staged, _)| {
+            let text = read(&out.path_of(rel, *staged))?;
             let view = View::of(&text).unwrap_or(View {
                 parts: [&text, "", ""],
             });
@@ -122,7 +151,7 @@ fn index_folder(
     clock.mark("search: scratch written");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
-        .map_err(|e| Error::io(staging, e))?;
+        .map_err(|e| Error::io(&out.staging, e))?;
     let folder = scratch.to_string_lossy().into_owned();
     let files = runtime
         .block_on(async {
@@ -136,7 +165,7 @@ fn index_folder(
             clock.mark("search: index built");
             files
         })
-        .map_err(|e| Error::file(staging, format!("search index: {e:#}")))?;
+        .map_err(|e| Error::file(&out.staging, format!("search index: {e:#}")))?;
     clock.mark("search: index dropped");
     drop(runtime);
     clock.mark("search: runtime dropped");
@@ -173,66 +202,54 @@ impl Clock {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Record {
     key: u64,
+    /// The key of the output's HTML files (paths only, see [`listing_key`]).
+    html: u64,
     /// Paths inside [`DIR`] and sizes.
     files: Vec<(String, u64)>,
 }
 
 /// The key of an index: pagefind's and teambook's versions, the language, and every indexed
 /// page's path and view.
-fn index_key(language: &str, pages: &[(&String, u64)]) -> u64 {
+fn index_key(language: &str, pages: &[(&String, bool, u64)]) -> u64 {
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     language.hash(&mut h);
-    pages.hash(&mut h);
+    for (rel, _, view) in pages {
+        (rel, view).hash(&mut h);
+    }
     h.finish()
 }
 
-/// Links the index of the current output into the staging folder when it was built from the
-/// same pages and is still whole. Returns the number of files, or `None` to build it anew.
-fn reuse(record: &Path, key: u64, target: &Path, staging: &Path) -> Option<usize> {
-    let stored: Record = serde_json::from_slice(&std::fs::read(record).ok()?).ok()?;
-    if stored.key != key {
-        return None;
+/// The key of the list of HTML files of an output. When no page was staged, every page is the
+/// current output's, so equal listings mean equal pages.
+fn listing_key(html: &[(String, bool)]) -> u64 {
+    let mut h = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    for (rel, _) in html {
+        rel.hash(&mut h);
     }
-    let old = target.join(DIR);
-    let whole = stored.files.iter().all(|(rel, size)| {
+    h.finish()
+}
+
+/// Keeps the index of the current output in the new one when it is still whole (every file
+/// with its recorded size). Returns the number of files, or `None` to build it anew.
+fn reuse(stored: &Record, out: &Staged) -> Option<usize> {
+    let old = out.target.join(DIR);
+    let whole = stored.files.par_iter().all(|(rel, size)| {
         std::fs::metadata(old.join(rel)).is_ok_and(|m| m.is_file() && m.len() == *size)
     });
     if !whole {
         return None;
     }
-    let new = staging.join(DIR);
-    let linked = stored.files.par_iter().all(|(rel, _)| {
-        let (from, to) = (old.join(rel), new.join(rel));
-        to.parent()
-            .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
-            && (std::fs::hard_link(&from, &to).is_ok() || std::fs::copy(&from, &to).is_ok())
-    });
-    if !linked {
-        let _ = std::fs::remove_dir_all(&new);
-        return None;
-    }
-    Some(stored.files.len())
+    let kept = stored
+        .files
+        .par_iter()
+        .all(|(rel, _)| out.keep(&format!("{DIR}/{rel}")));
+    kept.then_some(stored.files.len())
 }
 
-/// The `/`-separated paths of the staged HTML files, in name order.
-fn html_files(staging: &Path) -> Result<Vec<String>, Error> {
-    let mut pages = Vec::new();
-    for entry in walkdir::WalkDir::new(staging).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::file(staging, e.to_string()))?;
-        let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "html") {
-            continue;
-        }
-        let rel = path.strip_prefix(staging).unwrap_or(path);
-        pages.push(rel.to_string_lossy().replace('\\', "/"));
-    }
-    Ok(pages)
-}
-
-fn read(staging: &Path, rel: &str) -> Result<String, Error> {
-    let path = staging.join(rel);
-    std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
+fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
 }
 
 /// What pagefind is given of a page: nothing for a page it would not index (no
@@ -389,7 +406,7 @@ mod tests {
         .unwrap();
         sink.write("plain/index.html", b"<html><body><p>x</p></body></html>")
             .unwrap();
-        let Sink::Dir { staging, .. } = &sink else {
+        let Sink::Dir(Staged { staging, .. }) = &sink else {
             unreachable!()
         };
         let written = write_index(&sink, "en", None).unwrap();
@@ -440,12 +457,14 @@ mod tests {
     /// Indexes `pages` (path, HTML) as pagefind would the whole pages, and as teambook does.
     fn both_indexes(pages: &[(&str, String)]) -> (IndexFiles, IndexFiles) {
         let dir = tempfile::tempdir().unwrap();
-        let staging = dir.path().join("staging");
+        let sink = Sink::stage(&dir.path().join("public")).unwrap();
         for (rel, html) in pages {
-            let path = staging.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, html).unwrap();
+            sink.write(rel, html.as_bytes()).unwrap();
         }
+        let Sink::Dir(out) = &sink else {
+            unreachable!()
+        };
+        let staging = &out.staging;
         let whole = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
@@ -465,9 +484,9 @@ mod tests {
             .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
             .collect();
         let rels: Vec<String> = pages.iter().map(|(r, _)| r.to_string()).collect();
-        let keyed: Vec<(&String, u64)> = rels.iter().map(|r| (r, 0)).collect();
+        let keyed: Vec<(&String, bool, u64)> = rels.iter().map(|r| (r, true, 0)).collect();
         let mut cut = index_folder(
-            &staging,
+            out,
             &dir.path().join("scratch"),
             &keyed,
             "en",
@@ -508,8 +527,13 @@ mod tests {
         let build = |text: &str| {
             let sink = Sink::stage(&out).unwrap();
             sink.write(crate::write::MARKER, b"").unwrap();
-            sink.write("pod/index.html", page("Pod", text).as_bytes())
-                .unwrap();
+            let html = page("Pod", text.trim_start_matches('!'));
+            // A leading `!` changes the page outside the indexed element only.
+            let html = match text.starts_with('!') {
+                true => html.replace("Other pages", "More pages"),
+                false => html,
+            };
+            sink.write("pod/index.html", html.as_bytes()).unwrap();
             let n = write_index(&sink, "en", Some(&record)).unwrap();
             sink.commit().unwrap();
             n
@@ -534,6 +558,16 @@ mod tests {
         assert_eq!(build("The smallest unit."), n + 1);
         assert!(marker.exists(), "the unchanged index was built again");
         assert_eq!(fragments(&out), first);
+
+        // The page changed, but not the part of it that is indexed.
+        assert_eq!(build("!The smallest unit."), n + 1);
+        assert!(out.join("pod/index.html").is_file());
+        let page_now = std::fs::read_to_string(out.join("pod/index.html")).unwrap();
+        assert!(page_now.contains("More pages"));
+        assert!(
+            marker.exists(),
+            "an index of unchanged views was built again"
+        );
 
         build("The smallest deployable unit.");
         assert!(!marker.exists(), "a changed page reused the old index");

@@ -1,19 +1,40 @@
-//! Stage 5: the output folder. In: files rendered by earlier stages. Out: a complete new output
-//! folder, built beside the old one and swapped in only when the whole build succeeded, so a
-//! failed build leaves the previous output byte-for-byte unchanged.
+//! Stage 5: the output folder. In: files rendered by earlier stages. Out: the new output
+//! folder, put in place only when the whole build succeeded, so a failed build leaves the
+//! previous output byte-for-byte unchanged.
+//!
+//! A first build (or one into an empty folder) fills a staging folder beside the output and
+//! renames it into place. A rebuild over an earlier teambook output updates that output in
+//! place instead: a file whose bytes did not change is left alone (not written, so its
+//! modification time stays and tools that sync or serve the folder see no change), changed
+//! and new files are staged and renamed over the old ones when the build succeeds, and files
+//! the build no longer makes are deleted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::error::Error;
 
 /// Where rendered files go: a private folder beside the output, memory (`serve`), or nowhere
 /// (`check`).
 pub enum Sink {
-    Dir { staging: PathBuf, target: PathBuf },
+    Dir(Staged),
     Memory(Mutex<HashMap<String, Vec<u8>>>),
     Discard,
+}
+
+/// An output folder being built: its staging folder, the output it replaces or updates, and
+/// every file the build has put in it so far.
+pub struct Staged {
+    pub staging: PathBuf,
+    pub target: PathBuf,
+    /// The current output is teambook's and not empty: unchanged files are kept in it.
+    in_place: bool,
+    /// `/`-separated paths, and whether each was staged (`true`) or kept from the current
+    /// output (`false`). Each path once (a later entry for the same path wins).
+    files: Mutex<Vec<(String, bool)>>,
 }
 
 /// The marker every teambook output has; a folder without it is never replaced.
@@ -47,52 +68,191 @@ impl Sink {
             std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         }
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
-        Ok(Sink::Dir {
+        Ok(Sink::Dir(Staged {
             staging,
             target: target.to_path_buf(),
-        })
+            in_place: target.join(MARKER).is_file(),
+            files: Mutex::default(),
+        }))
     }
 
     /// Writes one file, `rel` being a `/`-separated path inside the output.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        if let Sink::Memory(files) = self {
-            let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
-            files.insert(rel.to_string(), bytes.to_vec());
-            return Ok(());
+        match self {
+            Sink::Memory(files) => {
+                let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+                files.insert(rel.to_string(), bytes.to_vec());
+                Ok(())
+            }
+            Sink::Dir(staged) => staged.write(rel, bytes),
+            Sink::Discard => Ok(()),
         }
-        let Sink::Dir { staging, .. } = self else {
-            return Ok(());
-        };
-        let path = staging.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(Path::new(rel), e))
     }
 
     /// Copies a file from disk into the output.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Error> {
-        if let Sink::Memory(_) = self {
-            let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-            return self.write(rel, &bytes);
+        match self {
+            Sink::Memory(_) => {
+                let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+                self.write(rel, &bytes)
+            }
+            Sink::Dir(staged) => staged.copy(rel, from),
+            Sink::Discard => Ok(()),
         }
-        let Sink::Dir { staging, .. } = self else {
+    }
+
+    /// Puts the new output in place of the current one.
+    pub fn commit(self) -> Result<(), Error> {
+        match self {
+            Sink::Dir(staged) => staged.commit(),
+            _ => Ok(()),
+        }
+    }
+
+    /// The files of a memory sink, keyed by their `/`-separated path; empty for the others.
+    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
+        match self {
+            Sink::Memory(files) => files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            _ => HashMap::new(),
+        }
+    }
+
+    /// Throws the staging folder away after a failed build; the current output is untouched.
+    pub fn abandon(self) {
+        if let Sink::Dir(staged) = self {
+            let _ = std::fs::remove_dir_all(staged.staging);
+        }
+    }
+}
+
+impl Staged {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        if self.in_place && same_bytes(&self.target.join(rel), bytes) {
+            self.note(rel, false);
             return Ok(());
-        };
-        let path = staging.join(rel);
+        }
+        let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        std::fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Error::io(from, e))
+        std::fs::write(&path, bytes).map_err(|e| Error::io(Path::new(rel), e))?;
+        self.note(rel, true);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Error> {
+        if self.in_place {
+            let old = self.target.join(rel);
+            let same_len = match (std::fs::metadata(from), std::fs::metadata(&old)) {
+                (Ok(a), Ok(b)) => b.is_file() && a.len() == b.len(),
+                _ => false,
+            };
+            if same_len {
+                let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+                return self.write(rel, &bytes);
+            }
+        }
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::copy(from, &path).map_err(|e| Error::io(from, e))?;
+        self.note(rel, true);
+        Ok(())
+    }
+
+    /// Keeps the current output's file at `rel` in the new output, unchanged. Returns `false`
+    /// when there is no such file or it could not be kept.
+    pub fn keep(&self, rel: &str) -> bool {
+        let old = self.target.join(rel);
+        if !std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) {
+            return false;
+        }
+        if self.in_place {
+            self.note(rel, false);
+            return true;
+        }
+        let new = self.staging.join(rel);
+        let kept = new
+            .parent()
+            .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+            && (std::fs::hard_link(&old, &new).is_ok() || std::fs::copy(&old, &new).is_ok());
+        if kept {
+            self.note(rel, true);
+        }
+        kept
+    }
+
+    /// Where the new output's file at `rel` is now: staged, or kept in the current output.
+    pub fn path_of(&self, rel: &str, staged: bool) -> PathBuf {
+        if staged {
+            self.staging.join(rel)
+        } else {
+            self.target.join(rel)
+        }
+    }
+
+    /// Every file of the new output so far, each once, in name order, with whether it was
+    /// staged (`false`: kept unchanged from the current output).
+    pub fn files(&self) -> Vec<(String, bool)> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let mut latest: HashMap<&str, bool> = HashMap::with_capacity(files.len());
+        for (rel, staged) in files.iter() {
+            latest.insert(rel, *staged);
+        }
+        let mut list: Vec<(String, bool)> = latest
+            .into_iter()
+            .map(|(rel, staged)| (rel.to_string(), staged))
+            .collect();
+        list.sort_unstable();
+        list
+    }
+
+    fn note(&self, rel: &str, staged: bool) {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.push((rel.to_string(), staged));
+    }
+
+    fn commit(self) -> Result<(), Error> {
+        let files = self.files();
+        if !self.in_place || files.iter().all(|(_, staged)| *staged) {
+            return self.swap();
+        }
+        // A file that now stands where the old output has a folder, or under what was a file,
+        // cannot be renamed into place; such a build swaps the whole folder instead.
+        if self.has_conflict(&files) {
+            for (rel, _) in files.iter().filter(|(_, staged)| !*staged) {
+                let (old, new) = (self.target.join(rel), self.staging.join(rel));
+                if let Some(dir) = new.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                }
+                if std::fs::hard_link(&old, &new).is_err() {
+                    std::fs::copy(&old, &new).map_err(|e| Error::io(&old, e))?;
+                }
+            }
+            return self.swap();
+        }
+        files
+            .par_iter()
+            .filter(|(_, staged)| *staged)
+            .map(|(rel, _)| {
+                let (from, to) = (self.staging.join(rel), self.target.join(rel));
+                if let Some(dir) = to.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                }
+                std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))
+            })
+            .collect::<Result<Vec<()>, Error>>()?;
+        let wanted: HashSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+        self.remove_stale(&wanted)?;
+        std::fs::remove_dir_all(&self.staging).map_err(|e| Error::io(&self.staging, e))
     }
 
     /// Swaps the staging folder in place of the target.
-    pub fn commit(self) -> Result<(), Error> {
-        let Sink::Dir { staging, target } = self else {
-            return Ok(());
-        };
+    fn swap(self) -> Result<(), Error> {
+        let Staged {
+            staging, target, ..
+        } = self;
         let old = staging.with_extension("old");
         if target.exists() {
             std::fs::rename(&target, &old).map_err(|e| Error::io(&target, e))?;
@@ -109,20 +269,71 @@ impl Sink {
         Ok(())
     }
 
-    /// The files of a memory sink, keyed by their `/`-separated path; empty for the others.
-    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
-        match self {
-            Sink::Memory(files) => files.into_inner().unwrap_or_else(|e| e.into_inner()),
-            _ => HashMap::new(),
+    /// Whether a staged file's place in the current output is a folder, or one of its
+    /// folders there is a file.
+    fn has_conflict(&self, files: &[(String, bool)]) -> bool {
+        let mut folders: HashSet<&str> = HashSet::new();
+        for (rel, _) in files.iter().filter(|(_, staged)| *staged) {
+            if std::fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| !m.is_file()) {
+                return true;
+            }
+            let mut dir = rel.as_str();
+            while let Some(i) = dir.rfind('/') {
+                dir = &dir[..i];
+                if !folders.insert(dir) {
+                    break;
+                }
+                if std::fs::symlink_metadata(self.target.join(dir)).is_ok_and(|m| !m.is_dir()) {
+                    return true;
+                }
+            }
         }
+        false
     }
 
-    /// Throws the staging folder away after a failed build.
-    pub fn abandon(self) {
-        if let Sink::Dir { staging, .. } = self {
-            let _ = std::fs::remove_dir_all(staging);
+    /// Deletes what the current output has and the new one does not, then the folders that
+    /// this leaves empty.
+    fn remove_stale(&self, wanted: &HashSet<&str>) -> Result<(), Error> {
+        let mut emptied: HashSet<PathBuf> = HashSet::new();
+        for entry in walkdir::WalkDir::new(&self.target).min_depth(1) {
+            let entry = entry.map_err(|e| Error::file(&self.target, e.to_string()))?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let path = entry.path();
+            let rel = path.strip_prefix(&self.target).unwrap_or(path);
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if wanted.contains(rel.as_str()) {
+                continue;
+            }
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.target) {
+                if !emptied.insert(d.to_path_buf()) {
+                    break;
+                }
+                dir = d.parent();
+            }
         }
+        let mut emptied: Vec<PathBuf> = emptied.into_iter().collect();
+        // Deepest first, so a folder's subfolders are gone before it is tried.
+        emptied.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in emptied {
+            // Fails, as it should, for a folder that still holds something.
+            let _ = std::fs::remove_dir(dir);
+        }
+        Ok(())
     }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// An existing output may be replaced when it is empty or carries teambook's marker.

@@ -15,6 +15,8 @@ mod examples;
 mod hugo;
 #[path = "it/live.rs"]
 mod live;
+#[path = "it/output.rs"]
+mod output;
 #[path = "it/records.rs"]
 mod records;
 #[path = "it/search.rs"]

@@ -1,0 +1,210 @@
+//! Rebuilds over an earlier output: unchanged files are left alone, changed ones replaced,
+//! stale ones removed, and the result is the output a build into an empty folder makes.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use crate::common::*;
+
+/// A small site with the default theme (and so a search index) and a static file.
+fn handbook() -> tempfile::TempDir {
+    site(&[
+        ("teambook.yaml", "title: Handbook\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/guide/_index.md",
+            "---\ntitle: Guide\n---\nThe guide.\n",
+        ),
+        (
+            "content/guide/pods.md",
+            "---\ntitle: Pods\n---\nA pod is the smallest unit.\n",
+        ),
+        (
+            "content/guide/nodes.md",
+            "---\ntitle: Nodes\n---\nA node runs pods.\n",
+        ),
+        ("static/files/notes.txt", "notes\n"),
+    ])
+}
+
+/// Builds `root` into `root/public` with its own cache folder.
+fn build_cached(root: &Path, cache: &Path) -> (i32, String) {
+    let out = teambook()
+        .env("TEAMBOOK_CACHE_DIR", cache)
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(root: &Path, cache: &Path) {
+    let (code, stderr) = build_cached(root, cache);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// Inode and modification time of every file under `dir`.
+fn stamps(dir: &Path) -> BTreeMap<String, (u64, i64, i64)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (rel.into_owned(), (m.ino(), m.mtime(), m.mtime_nsec()))
+        })
+        .collect()
+}
+
+/// The output without its search index, whose page numbering may differ between builds of the
+/// same pages, plus the names of the index's fragment files (named by their contents).
+fn comparable(dir: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+    let mut files = tree(dir);
+    let fragments = files
+        .keys()
+        .filter(|rel| rel.starts_with("pagefind/fragment/"))
+        .cloned()
+        .collect();
+    files.retain(|rel, _| !rel.starts_with("pagefind/"));
+    (files, fragments)
+}
+
+/// What a build of `root` into an empty folder makes.
+fn scratch_build(root: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let status = teambook()
+        .env("TEAMBOOK_CACHE_DIR", cache.path())
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .arg("--output-dir")
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    comparable(&public)
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_touches_no_file() {
+    let site = handbook();
+    let cache = tempfile::tempdir().unwrap();
+    ok(site.path(), cache.path());
+    let public = site.path().join("public");
+    assert!(public.join("pagefind/pagefind-entry.json").is_file());
+    let before = stamps(&public);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    ok(site.path(), cache.path());
+    assert_eq!(stamps(&public), before);
+    // Nothing is left beside the output.
+    let beside: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
+
+#[test]
+fn a_rebuild_replaces_changed_files_and_removes_stale_ones() {
+    let site = handbook();
+    let cache = tempfile::tempdir().unwrap();
+    ok(site.path(), cache.path());
+    let public = site.path().join("public");
+    let before = stamps(&public);
+
+    write(
+        site.path(),
+        "content/guide/pods.md",
+        b"---\ntitle: Pods\n---\nA pod holds containers.\n",
+    );
+    std::fs::remove_file(site.path().join("content/guide/nodes.md")).unwrap();
+    // By hand: an edited page and a stray file.
+    std::fs::write(public.join("index.html"), "edited by hand").unwrap();
+    std::fs::create_dir_all(public.join("stray/deep")).unwrap();
+    std::fs::write(public.join("stray/deep/file.txt"), "stray").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    ok(site.path(), cache.path());
+
+    let after = stamps(&public);
+    assert!(read(&public, "guide/pods/index.html").contains("A pod holds containers."));
+    assert_ne!(
+        after["guide/pods/index.html"],
+        before["guide/pods/index.html"]
+    );
+    assert!(!public.join("guide/nodes").exists(), "deleted page left");
+    assert!(!public.join("stray").exists(), "stray folder left");
+    assert!(
+        read(&public, "index.html").contains("Welcome."),
+        "hand edit kept"
+    );
+    assert_eq!(
+        after["files/notes.txt"], before["files/notes.txt"],
+        "an unchanged static file was rewritten"
+    );
+    // Including the search index, rebuilt for the changed page.
+    assert_eq!(comparable(&public), scratch_build(site.path()));
+}
+
+#[test]
+fn a_file_that_becomes_a_folder_is_replaced() {
+    let site = handbook();
+    let cache = tempfile::tempdir().unwrap();
+    write(site.path(), "static/files/data", b"a file\n");
+    ok(site.path(), cache.path());
+    let public = site.path().join("public");
+    std::fs::remove_file(site.path().join("static/files/data")).unwrap();
+    write(site.path(), "static/files/data/inner.txt", b"in a folder\n");
+    ok(site.path(), cache.path());
+    assert_eq!(read(&public, "files/data/inner.txt"), "in a folder\n");
+    assert_eq!(comparable(&public), scratch_build(site.path()));
+
+    // And back: a folder that becomes a file.
+    std::fs::remove_dir_all(site.path().join("static/files/data")).unwrap();
+    write(site.path(), "static/files/data", b"a file again\n");
+    ok(site.path(), cache.path());
+    assert_eq!(read(&public, "files/data"), "a file again\n");
+    assert_eq!(comparable(&public), scratch_build(site.path()));
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_output_untouched() {
+    let site = handbook();
+    let cache = tempfile::tempdir().unwrap();
+    ok(site.path(), cache.path());
+    let public = site.path().join("public");
+    let (before, files) = (stamps(&public), tree(&public));
+    write(
+        site.path(),
+        "content/guide/pods.md",
+        b"---\ntitle: [Pods\n---\nBroken front matter.\n",
+    );
+    let (code, stderr) = build_cached(site.path(), cache.path());
+    assert_ne!(code, 0, "{stderr}");
+    assert_eq!(stamps(&public), before);
+    assert_eq!(tree(&public), files);
+}
+
+#[test]
+fn a_lost_cache_still_gives_the_right_output() {
+    let site = handbook();
+    let cache = tempfile::tempdir().unwrap();
+    ok(site.path(), cache.path());
+    write(
+        site.path(),
+        "content/guide/pods.md",
+        b"---\ntitle: Pods\n---\nPods share a network namespace.\n",
+    );
+    let empty = tempfile::tempdir().unwrap();
+    ok(site.path(), empty.path());
+    let public = site.path().join("public");
+    assert_eq!(comparable(&public), scratch_build(site.path()));
+}
