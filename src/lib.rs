@@ -208,18 +208,14 @@ fn build_to(
     };
     let (page_bodies, section_bodies, body_keys) =
         render::render_bodies(&site, &engine, hl, cache)?;
-    // Bodies are cached before glossary links, which depend on every page's terms.
-    let cached_bodies: Vec<render::content::Content> =
-        page_bodies.iter().chain(&section_bodies).cloned().collect();
+    // Bodies are cached before glossary links, which depend on every page's terms; a cache
+    // that already holds every body is left as it is.
+    let cached_bodies: Option<Vec<render::content::Content>> = (!cache.holds_exactly(&body_keys))
+        .then(|| page_bodies.iter().chain(&section_bodies).cloned().collect());
     let (mut page_bodies, mut section_bodies) = (page_bodies, section_bodies);
     let glossary = render::glossary::Glossary::new(&site);
     render::glossary::apply(&site, &glossary, &mut page_bodies, &mut section_bodies);
-    let views = render::context::Views {
-        site: &site,
-        pages: &page_bodies,
-        sections: &section_bodies,
-        records: &record_views,
-    };
+    let views = render::context::Views::new(&site, &page_bodies, &section_bodies, &record_views);
     // The navigation tree needs rendered bodies only for titles; it is built once per build.
     site_globals(&mut engine, &views);
     let extra_paths = static_paths(&site, &sources);
@@ -276,13 +272,15 @@ fn build_to(
     };
 
     timings.mark("commit");
-    cache.store(
-        body_keys
-            .into_iter()
-            .zip(cached_bodies)
-            .filter(|(k, _)| *k != 0)
-            .collect(),
-    );
+    if let Some(cached_bodies) = cached_bodies {
+        cache.store(
+            body_keys
+                .into_iter()
+                .zip(cached_bodies)
+                .filter(|(k, _)| *k != 0)
+                .collect(),
+        );
+    }
     timings.mark("cache");
     timings.print();
     let report = BuildReport {

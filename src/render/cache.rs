@@ -91,6 +91,14 @@ impl BodyCache {
         self.entries.get(&key).cloned()
     }
 
+    /// Whether the cache holds exactly the bodies of `keys` (a key of 0 is a body that is
+    /// never cached): the same keys are the same bodies, so there is nothing to store.
+    pub fn holds_exactly(&self, keys: &[u64]) -> bool {
+        let cached = keys.iter().filter(|k| **k != 0);
+        cached.clone().count() == self.entries.len()
+            && cached.into_iter().all(|k| self.entries.contains_key(k))
+    }
+
     /// Replaces the cache with this build's bodies, and writes it to disk when it has a file.
     /// Write failures are ignored: the cache only ever saves time.
     pub fn store(&mut self, bodies: Vec<(u64, Content)>) {

@@ -3,6 +3,7 @@
 //! reference so no page clones the whole site. The shape is documented in README.md.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -75,7 +76,7 @@ pub struct SectionView<'a> {
     pub params: &'a serde_json::Map<String, serde_json::Value>,
     pub edit_url: Option<String>,
     pub subsections: Vec<SubsectionLink<'a>>,
-    pub pages: Vec<PageSummary<'a>>,
+    // `pages` is added by [`Views::section`], from the shared page summaries.
 }
 
 #[derive(Serialize)]
@@ -114,9 +115,44 @@ pub struct Views<'a> {
     pub pages: &'a [Content],
     pub sections: &'a [Content],
     pub records: &'a crate::render::records::RecordViews,
+    /// Each page's summary as a template value, made the first time a list needs it and then
+    /// shared (values are reference-counted) by every list that shows the page: sections,
+    /// their pagers, and each of the page's terms.
+    summaries: Vec<OnceLock<tera::Value>>,
+}
+
+/// `view` as a template value, with `key` set to `items`, which are shared, not copied.
+pub fn with_list(view: &impl Serialize, key: &'static str, items: Vec<tera::Value>) -> tera::Value {
+    let mut map = tera::Value::from_serializable(view)
+        .into_map()
+        .unwrap_or_default();
+    map.insert(key.into(), items.into());
+    map.into()
 }
 
 impl<'a> Views<'a> {
+    pub fn new(
+        site: &'a Site,
+        pages: &'a [Content],
+        sections: &'a [Content],
+        records: &'a crate::render::records::RecordViews,
+    ) -> Views<'a> {
+        Views {
+            site,
+            pages,
+            sections,
+            records,
+            summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The summary of page `i` as a template value, made once per build.
+    pub fn summary_value(&self, i: usize) -> tera::Value {
+        self.summaries[i]
+            .get_or_init(|| tera::Value::from_serializable(&self.page_summary(i)))
+            .clone()
+    }
+
     pub fn site_globals(&self, nav: Vec<NavNode<'a>>) -> SiteGlobals<'a> {
         SiteGlobals {
             nav,
@@ -268,7 +304,13 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn section(&self, s: usize, page_slice: &[usize]) -> SectionView<'a> {
+    /// The `section` of a section's pager listing `page_slice`.
+    pub fn section(&self, s: usize, page_slice: &[usize]) -> tera::Value {
+        let pages = page_slice.iter().map(|&i| self.summary_value(i)).collect();
+        with_list(&self.section_view(s), "pages", pages)
+    }
+
+    fn section_view(&self, s: usize) -> SectionView<'a> {
         let sec: &'a Section = &self.site.sections[s];
         let content = &self.sections[s];
         SectionView {
@@ -293,7 +335,6 @@ impl<'a> Views<'a> {
                     }
                 })
                 .collect(),
-            pages: page_slice.iter().map(|&i| self.page_summary(i)).collect(),
         }
     }
 
@@ -427,12 +468,7 @@ mod tests {
         };
         let site = crate::model::assemble(config, sources.content.clone(), include).unwrap();
         let records = crate::render::records::RecordViews::default();
-        let views = Views {
-            site: &site,
-            pages: &[],
-            sections: &[],
-            records: &records,
-        };
+        let views = Views::new(&site, &[], &[], &records);
         let links = pager_links(&views, "/blog/", 3);
         assert!(paginator(&views, "/blog/", 1, 1, &links).is_none());
         let second = paginator(&views, "/blog/", 2, 3, &links).unwrap();

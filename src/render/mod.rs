@@ -256,8 +256,6 @@ struct TermView<'a> {
     slug: &'a str,
     url: String,
     count: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pages: Vec<context::PageSummary<'a>>,
 }
 
 /// What [`render_outputs`] leaves behind for later partial renders (`serve`).
@@ -541,7 +539,7 @@ fn render_job(
         }
         Job::Section(s, n, total, per, ref links) => {
             let sec = &site.sections[s];
-            ctx.insert("section", &views.section(s, slice(&sec.pages, n, per)));
+            ctx.insert_value("section", views.section(s, slice(&sec.pages, n, per)));
             insert_paginator(&mut ctx, paginator(views, &sec.url, n, total, links));
             let owner = sec.path.as_deref().map(|p| (p, sec.text.as_str()));
             (
@@ -565,7 +563,6 @@ fn render_job(
                             slug: &term.slug,
                             url: views.url(&term.url),
                             count: term.pages.len(),
-                            pages: Vec::new(),
                         })
                         .collect(),
                 },
@@ -583,19 +580,17 @@ fn render_job(
                     terms: Vec::new(),
                 },
             );
-            ctx.insert(
-                "term",
-                &TermView {
-                    name: &term.name,
-                    slug: &term.slug,
-                    url: views.url(&term.url),
-                    count: term.pages.len(),
-                    pages: slice(&term.pages, n, per)
-                        .iter()
-                        .map(|&i| views.page_summary(i))
-                        .collect(),
-                },
-            );
+            let pages = slice(&term.pages, n, per)
+                .iter()
+                .map(|&i| views.summary_value(i))
+                .collect();
+            let view = TermView {
+                name: &term.name,
+                slug: &term.slug,
+                url: views.url(&term.url),
+                count: term.pages.len(),
+            };
+            ctx.insert_value("term", context::with_list(&view, "pages", pages));
             insert_paginator(&mut ctx, paginator(views, &term.url, n, total, links));
             (
                 job_template(site, engine, job),

@@ -115,12 +115,7 @@ impl Live {
         if !errors.is_empty() {
             return Update::Failed(errors.into());
         }
-        let views = Views {
-            site: &self.site,
-            pages: &self.pages,
-            sections: &self.sections,
-            records: &self.records,
-        };
+        let views = Views::new(&self.site, &self.pages, &self.sections, &self.records);
         let sink = Sink::Memory(Default::default());
         for &source in &touched {
             let rendered = match source {
@@ -235,12 +230,7 @@ impl Live {
             Ok(e) => e,
             Err(e) => return Update::Failed(e.into()),
         };
-        let views = Views {
-            site: &self.site,
-            pages: &self.pages,
-            sections: &self.sections,
-            records: &self.records,
-        };
+        let views = Views::new(&self.site, &self.pages, &self.sections, &self.records);
         crate::site_globals(&mut engine, &views);
         let uses = template_uses(&self.sources.templates);
         let affected = |name: &str| {

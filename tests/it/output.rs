@@ -101,9 +101,12 @@ fn a_rebuild_with_nothing_changed_touches_no_file() {
     let public = site.path().join("public");
     assert!(public.join("pagefind/pagefind-entry.json").is_file());
     let before = stamps(&public);
+    let cached = stamps(cache.path());
+    assert_eq!(cached.len(), 2, "bodies and search record: {cached:?}");
     std::thread::sleep(std::time::Duration::from_millis(20));
     ok(site.path(), cache.path());
     assert_eq!(stamps(&public), before);
+    assert_eq!(stamps(cache.path()), cached, "the cache was rewritten");
     // Nothing is left beside the output.
     let beside: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
