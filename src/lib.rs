@@ -247,9 +247,29 @@ fn build_to(
             return Err(BuildFailure { errors, warnings });
         }
     };
-    // 5b. The search index over the pages just staged.
+    // 5b. The search index over the pages just staged. The body cache is written meanwhile:
+    // building the index is mostly one core's work, and the cache needs only the bodies.
     let search_record = render::cache::search_record(root);
-    let files = match search::write_index(&sink, &site.config.language, search_record.as_deref()) {
+    let searched = std::thread::scope(|scope| {
+        let stored = scope.spawn(|| {
+            if let Some(cached_bodies) = cached_bodies {
+                cache.store(
+                    body_keys
+                        .into_iter()
+                        .zip(cached_bodies)
+                        .filter(|(k, _)| *k != 0)
+                        .collect(),
+                );
+            }
+        });
+        let searched = search::write_index(&sink, &site.config.language, search_record.as_deref());
+        // Storing cannot fail (a cache that cannot be written is skipped); a panic is passed on.
+        if let Err(panic) = stored.join() {
+            std::panic::resume_unwind(panic);
+        }
+        searched
+    });
+    let files = match searched {
         Ok(n) => files + n,
         Err(e) => {
             sink.abandon();
@@ -272,16 +292,6 @@ fn build_to(
     };
 
     timings.mark("commit");
-    if let Some(cached_bodies) = cached_bodies {
-        cache.store(
-            body_keys
-                .into_iter()
-                .zip(cached_bodies)
-                .filter(|(k, _)| *k != 0)
-                .collect(),
-        );
-    }
-    timings.mark("cache");
     timings.print();
     let report = BuildReport {
         pages: site.pages.len(),
