@@ -46,13 +46,24 @@ pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result
         clock.mark("search: reused unread");
         return Ok(n);
     }
-    // One pass to learn which pages are indexed and whether any changed; the views are made
-    // again below only when the index has to be built.
+    // pagefind parses the files of a folder in parallel, while pages added one by one are
+    // parsed in turn under a lock and compared with every page added before them (quadratic).
+    // So the views go to a scratch folder, and that is indexed. When a page changed the index
+    // is most likely built anew, so each view is written there in the pass that reads the
+    // page to learn which pages are indexed and whether any changed.
+    let scratch = Scratch(scratch_dir(&out.staging));
+    let early = html.iter().any(|(_, staged)| *staged);
     let hashes: Vec<Option<u64>> = html
         .par_iter()
         .map(|(rel, staged)| {
             let text = read(&out.path_of(rel, *staged))?;
-            Ok(View::of(&text).map(|view| view.hash()))
+            let Some(view) = View::of(&text) else {
+                return Ok(None);
+            };
+            if early {
+                write_view(&scratch.0, rel, &view)?;
+            }
+            Ok(Some(view.hash()))
         })
         .collect::<Result<_, Error>>()?;
     let pages: Vec<(&String, bool, u64)> = html
@@ -72,15 +83,14 @@ pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result
         remember(record, key, listing, &stored.files);
         return Ok(n);
     }
-
-    // pagefind parses the files of a folder in parallel, while pages added one by one are
-    // parsed in turn under a lock and compared with every page added before them (quadratic).
-    // So the views go to a scratch folder, and that is indexed.
-    let scratch = scratch_dir(&out.staging);
-    let files = index_folder(out, &scratch, &pages, language, &mut clock);
-    let _ = std::fs::remove_dir_all(&scratch);
+    if !early {
+        write_views(out, &scratch.0, &pages)?;
+    }
+    clock.mark("search: scratch written");
+    let files = index_scratch(&scratch.0, language, &mut clock)
+        .map_err(|e| Error::file(&out.staging, format!("search index: {e}")))?;
+    drop(scratch);
     clock.mark("search: scratch removed");
-    let files = files?;
     files
         .par_iter()
         .map(|(rel, bytes)| sink.write(&format!("{DIR}/{rel}"), bytes))
@@ -125,15 +135,17 @@ fn scratch_dir(staging: &Path) -> PathBuf {
     staging.with_file_name(name)
 }
 
-/// Writes the view of each page under `scratch` and has pagefind index that folder. Returns the
-/// index files, `/`-separated paths inside [`DIR`] with their contents.
-fn index_folder(
-    out: &Staged,
-    scratch: &Path,
-    pages: &[(&String, bool, u64)],
-    language: &str,
-    clock: &mut Clock,
-) -> Result<IndexFiles, Error> {
+/// The scratch folder of the views, removed with everything in it when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Writes the view of each page under `scratch`.
+fn write_views(out: &Staged, scratch: &Path, pages: &[(&String, bool, u64)]) -> Result<(), Error> {
     pages
         .par_iter()
         .map(|(rel, staged, _)| {
@@ -141,17 +153,26 @@ fn index_folder(
             let view = View::of(&text).unwrap_or(View {
                 parts: [&text, "", ""],
             });
-            let path = scratch.join(rel.as_str());
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-            view.write_to(&path).map_err(|e| Error::io(&path, e))
+            write_view(scratch, rel, &view)
         })
         .collect::<Result<Vec<()>, Error>>()?;
-    clock.mark("search: scratch written");
+    Ok(())
+}
+
+fn write_view(scratch: &Path, rel: &str, view: &View) -> Result<(), Error> {
+    let path = scratch.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    view.write_to(&path).map_err(|e| Error::io(&path, e))
+}
+
+/// Has pagefind index the views under `scratch`. Returns the index files, `/`-separated paths
+/// inside [`DIR`] with their contents.
+fn index_scratch(scratch: &Path, language: &str, clock: &mut Clock) -> Result<IndexFiles, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
-        .map_err(|e| Error::io(&out.staging, e))?;
+        .map_err(|e| e.to_string())?;
     let folder = scratch.to_string_lossy().into_owned();
     let files = runtime
         .block_on(async {
@@ -165,7 +186,7 @@ fn index_folder(
             clock.mark("search: index built");
             files
         })
-        .map_err(|e| Error::file(&out.staging, format!("search index: {e:#}")))?;
+        .map_err(|e| format!("{e:#}"))?;
     clock.mark("search: index dropped");
     drop(runtime);
     clock.mark("search: runtime dropped");
@@ -485,14 +506,9 @@ mod tests {
             .collect();
         let rels: Vec<String> = pages.iter().map(|(r, _)| r.to_string()).collect();
         let keyed: Vec<(&String, bool, u64)> = rels.iter().map(|r| (r, true, 0)).collect();
-        let mut cut = index_folder(
-            out,
-            &dir.path().join("scratch"),
-            &keyed,
-            "en",
-            &mut Clock(None),
-        )
-        .unwrap();
+        let scratch = dir.path().join("scratch");
+        write_views(out, &scratch, &keyed).unwrap();
+        let mut cut = index_scratch(&scratch, "en", &mut Clock(None)).unwrap();
         whole.sort();
         cut.sort();
         (whole, cut)
