@@ -6,7 +6,7 @@ pub mod records;
 pub mod sorting;
 pub mod url;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -169,7 +169,19 @@ pub fn assemble(
         .filter_map(|f| rel_in_content(&f.file.path).parent().map(Path::to_path_buf))
         .filter(|d| !d.as_os_str().is_empty())
         .collect();
-    let in_bundle = |rel: &Path| bundles.iter().find(|b| rel.starts_with(b));
+    // A set, and lookups by ancestor: a site of 100,000 pages may have as many bundles.
+    let bundles: HashSet<PathBuf> = bundles.into_iter().collect();
+    // The bundle `rel` is in (itself included), outermost first.
+    let bundle_of = |rel: &Path, include_self: bool| -> Option<PathBuf> {
+        let mut found = None;
+        for a in rel.ancestors().skip(usize::from(!include_self)) {
+            if !a.as_os_str().is_empty() && bundles.contains(a) {
+                found = Some(a.to_path_buf());
+            }
+        }
+        found
+    };
+    let in_bundle = |rel: &Path| bundle_of(rel, false);
 
     let mut skipped = Vec::new();
     let mut section_files: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
@@ -178,7 +190,7 @@ pub fn assemble(
         let rel = rel_in_content(&f.file.path);
         if is_named(&f.file.path, "_index") {
             let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
-            if let Some(b) = bundles.iter().find(|b| dir.starts_with(b)) {
+            if let Some(b) = bundle_of(&dir, true) {
                 skipped.push(Skipped {
                     path: f.file.path.clone(),
                     reason: format!("inside the page bundle content/{}", b.display()),
@@ -190,7 +202,7 @@ pub fn assemble(
             && rel.parent().is_some_and(|d| !d.as_os_str().is_empty())
         {
             let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
-            if let Some(outer) = bundles.iter().find(|b| dir.starts_with(b) && **b != dir) {
+            if let Some(outer) = bundle_of(&dir, false) {
                 skipped.push(Skipped {
                     path: f.file.path.clone(),
                     reason: format!("inside the page bundle content/{}", outer.display()),
@@ -214,8 +226,10 @@ pub fn assemble(
     // Sections, as Hugo has them: the home, every top-level folder holding content, and every
     // folder with an `_index.md`. Pages in other folders belong to the nearest section above.
     let mut dirs: Vec<PathBuf> = vec![PathBuf::new()];
+    let mut seen: HashSet<PathBuf> = HashSet::from([PathBuf::new()]);
     let mut note_dir = |d: &Path| {
-        if !dirs.iter().any(|x| x == d) {
+        if !seen.contains(d) {
+            seen.insert(d.to_path_buf());
             dirs.push(d.to_path_buf());
         }
     };

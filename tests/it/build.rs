@@ -411,3 +411,45 @@ fn last_updated_falls_back_to_the_last_git_commit() {
     let c = read(dir.path(), "public/c/index.html");
     assert!(!c.contains("Last updated"), "uncommitted file: {c}");
 }
+
+#[test]
+fn files_inside_a_page_bundle_are_its_resources() {
+    let site = site(&[
+        ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
+        ("content/posts/plain.md", "---\ntitle: Plain\n---\nText.\n"),
+        (
+            "content/posts/trip/index.md",
+            "---\ntitle: Trip\n---\nA bundle.\n",
+        ),
+        (
+            "content/posts/trip/notes.md",
+            "---\ntitle: Notes\n---\nA resource.\n",
+        ),
+        (
+            "content/posts/trip/_index.md",
+            "---\ntitle: Not a section\n---\n",
+        ),
+        (
+            "content/posts/trip/day/index.md",
+            "---\ntitle: Day\n---\nNested.\n",
+        ),
+    ]);
+    let report = teambook::build(&BuildOptions::new(site.path()))
+        .unwrap_or_else(|f| panic!("{:?}", f.errors));
+    let mut skipped: Vec<(String, String)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.path.display().to_string(), s.reason.clone()))
+        .collect();
+    skipped.sort();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert_eq!(skipped[0].0, "content/posts/trip/_index.md");
+    assert_eq!(skipped[1].0, "content/posts/trip/day/index.md");
+    assert_eq!(skipped[2].0, "content/posts/trip/notes.md");
+    for (path, reason) in &skipped {
+        assert!(reason.contains("content/posts/trip"), "{path}: {reason}");
+    }
+    assert!(skipped[2].1.contains("one of its resources"));
+    assert!(read(site.path(), "public/posts/trip/index.html").contains("A bundle."));
+    assert!(read(site.path(), "public/posts/plain/index.html").contains("Text."));
+}
