@@ -35,6 +35,9 @@ struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
     built_indexes: Vec<PagefindIndexes>,
+    // Patched (teambook, PATCHES.md): set once a build has moved `fossicked_pages` into
+    // `built_indexes`, so that building again returns that index instead of an empty one.
+    pages_consumed: bool,
 }
 
 impl SearchState {
@@ -43,6 +46,7 @@ impl SearchState {
             options,
             fossicked_pages: vec![],
             built_indexes: vec![],
+            pages_consumed: false,
         }
     }
 
@@ -130,6 +134,21 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
+        // Patched (teambook, PATCHES.md): a build consumes the fossicked pages (they are moved
+        // into the indexes, not cloned). Building again with no page added since returns the
+        // index already built, as the same pages would; a page added after a build can't be
+        // indexed with the pages that build consumed, so that is an error, not a smaller index.
+        if self.pages_consumed {
+            if self.fossicked_pages.is_empty() {
+                return Ok(());
+            }
+            bail!(
+                "Error: pages were added after the search index was built. \n\
+                This build of Pagefind consumes its pages when it builds the index, \
+                so it can build an index only once."
+            );
+        }
+
         let log = &self.options.logger;
 
         let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
@@ -163,20 +182,24 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
-            if used_custom_body && !d.has_custom_body && !d.force_inclusion {
-                return false;
-            }
-            !d.word_data.is_empty()
-        });
+        // Patched (teambook, PATCHES.md): the pages are moved into the language map, where
+        // upstream clones each one and keeps the originals alive until the state is dropped.
+        let pages_with_data = std::mem::take(&mut self.fossicked_pages)
+            .into_iter()
+            .filter(|d| {
+                if used_custom_body && !d.has_custom_body && !d.force_inclusion {
+                    return false;
+                }
+                !d.word_data.is_empty()
+            });
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
+                lang_pages.push(page);
             } else {
-                language_map.insert(language, vec![page.clone()]);
+                language_map.insert(language, vec![page]);
             }
         }
 
@@ -307,6 +330,7 @@ impl SearchState {
                 or did not contain any html files."
             );
         }
+        self.pages_consumed = true;
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use futures::future::join_all;
 use std::collections::BTreeMap;
 use include_dir::{include_dir, Dir};
 use minifier::js::minify;
+use rayon::prelude::*;
 use tokio::fs::{create_dir_all, File};
 use tokio::io::AsyncWriteExt;
 use tokio::time::sleep;
@@ -321,7 +322,9 @@ impl PagefindIndexes {
             WriteBehavior::Immutable
         };
 
-        let mut files = vec![write(
+        // Patched (teambook, PATCHES.md): the files are listed first and written after, so
+        // that the in-memory (synthetic) ones can be gzipped in parallel.
+        let mut files: Vec<(PathBuf, Vec<&[u8]>, Compress, WriteBehavior)> = vec![(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             vec![&self.meta_index.1],
             Compress::GZ,
@@ -330,7 +333,7 @@ impl PagefindIndexes {
 
         if self.language != "unknown" {
             if let Some(wasm_path) = self.lang_wasm_path() {
-                files.push(write(
+                files.push((
                     outdir.join(format!("wasm.{}.pagefind", self.language)),
                     vec![WEB_WASM_FILES
                         .get_file(wasm_path)
@@ -353,7 +356,7 @@ impl PagefindIndexes {
         }
 
         files.extend(self.fragments.iter().map(|(hash, fragment)| {
-            write(
+            (
                 outdir.join(format!("fragment/{}.pf_fragment", hash)),
                 vec![fragment.as_bytes()],
                 Compress::GZ,
@@ -362,27 +365,41 @@ impl PagefindIndexes {
         }));
 
         files.extend(self.word_indexes.iter().map(|(hash, index)| {
-            write(
+            (
                 outdir.join(format!("index/{}.pf_index", hash)),
-                vec![index],
+                vec![index.as_slice()],
                 Compress::GZ,
                 immutable_write_behaviour,
             )
         }));
 
         files.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            write(
+            (
                 outdir.join(format!("filter/{}.pf_filter", hash)),
-                vec![index],
+                vec![index.as_slice()],
                 Compress::GZ,
                 immutable_write_behaviour,
             )
         }));
 
-        let output_files = join_all(files).await;
         if synthetic {
-            Some(output_files.into_iter().flatten().collect())
+            // Patched (teambook, PATCHES.md): upstream gzips these one after another on the
+            // async task's thread; the same bytes come out of rayon's threads, in the same order.
+            Some(
+                files
+                    .into_par_iter()
+                    .map(|(filename, content_chunks, compression, _)| {
+                        synthetic_file(filename, content_chunks, compression)
+                    })
+                    .collect(),
+            )
         } else {
+            join_all(files.into_iter().map(
+                |(filename, content_chunks, compression, write_behavior)| {
+                    write(filename, content_chunks, compression, write_behavior)
+                },
+            ))
+            .await;
             None
         }
     }
@@ -435,12 +452,7 @@ async fn write(
 
     match compression {
         Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-            for chunk in content_chunks {
-                gz.write_all(b"pagefind_dcd").unwrap();
-                gz.write_all(chunk).unwrap();
-            }
-            if let Ok(contents) = gz.finish() {
+            if let Ok(contents) = gzip(content_chunks) {
                 if let Some(mut file) = file {
                     file.write_all(&contents).await.unwrap();
                     // `write_all` resolving only means the bytes are in tokio's
@@ -471,4 +483,29 @@ async fn write(
             }
         }
     }
+}
+
+// Patched (teambook, PATCHES.md): upstream's gzip step of `write`, shared with `synthetic_file`
+// so that both give the same bytes.
+fn gzip(content_chunks: Vec<&[u8]>) -> std::io::Result<Vec<u8>> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    for chunk in content_chunks {
+        gz.write_all(b"pagefind_dcd").unwrap();
+        gz.write_all(chunk).unwrap();
+    }
+    gz.finish()
+}
+
+// Patched (teambook, PATCHES.md): `write` with `WriteBehavior::Synthetic`, as a plain function
+// that rayon can run.
+fn synthetic_file(
+    filename: PathBuf,
+    content_chunks: Vec<&[u8]>,
+    compression: Compress,
+) -> SyntheticFile {
+    let contents = match compression {
+        Compress::GZ => gzip(content_chunks).expect("gzip into memory does not fail"),
+        Compress::None => content_chunks.into_iter().flatten().cloned().collect(),
+    };
+    SyntheticFile { filename, contents }
 }

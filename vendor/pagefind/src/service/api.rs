@@ -267,4 +267,52 @@ mod tests {
             .iter()
             .any(|f| f.to_string_lossy().ends_with(".pf_index")));
     }
+
+    // Patched (teambook, PATCHES.md): a build consumes the pages it indexes.
+    #[tokio::test]
+    async fn test_build_consumes_pages() {
+        let options = PagefindServiceConfig::builder()
+            .keep_index_url(true)
+            .force_language("en".to_string())
+            .build();
+        let mut index = PagefindIndex::new(Some(options)).unwrap();
+        for (path, words) in [("a/index.html", "Alpha beta"), ("b/index.html", "Gamma delta")] {
+            index
+                .add_html_file(
+                    Some(path.into()),
+                    None,
+                    format!("<html><body><h1>{words}</h1></body></html>"),
+                )
+                .await
+                .expect("Adding a file should succeed");
+        }
+        let files = |files: Vec<SyntheticFile>| {
+            let mut files: Vec<_> = files.into_iter().map(|f| (f.filename, f.contents)).collect();
+            files.sort();
+            files
+        };
+
+        // Building again, as get_files does after build_indexes, gives the same index.
+        index.build_indexes().await.expect("Building should succeed");
+        let first = files(index.get_files().await.expect("Getting files should succeed"));
+        let again = files(index.get_files().await.expect("Getting files should succeed"));
+        assert_eq!(first, again);
+        let fragments = first
+            .iter()
+            .filter(|(f, _)| f.to_string_lossy().ends_with(".pf_fragment"))
+            .count();
+        assert_eq!(fragments, 2);
+
+        // A page added after the build can't join the consumed pages: an error, not an index
+        // of that page alone.
+        index
+            .add_html_file(
+                Some("c/index.html".into()),
+                None,
+                "<html><body><h1>Epsilon</h1></body></html>".into(),
+            )
+            .await
+            .expect("Adding a file should succeed");
+        assert!(index.get_files().await.is_err());
+    }
 }
