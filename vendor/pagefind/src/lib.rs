@@ -184,7 +184,11 @@ impl SearchState {
 
         // Patched (teambook, PATCHES.md): the pages are moved into the language map, where
         // upstream clones each one and keeps the originals alive until the state is dropped.
-        let pages_with_data = std::mem::take(&mut self.fossicked_pages)
+        let mut pages = std::mem::take(&mut self.fossicked_pages);
+        // Patched (teambook, PATCHES.md): pages are numbered in URL order, not in the order the
+        // parallel fossicking finished, so the same pages always give the same index files.
+        pages.sort_by(|a, b| a.url.cmp(&b.url));
+        let pages_with_data = pages
             .into_iter()
             .filter(|d| {
                 if used_custom_body && !d.has_custom_body && !d.force_inclusion {

@@ -486,9 +486,9 @@ async fn write(
 }
 
 // Patched (teambook, PATCHES.md): upstream's gzip step of `write`, shared with `synthetic_file`
-// so that both give the same bytes.
+// so that both give the same bytes; at the default level, not the best (patch 4).
 fn gzip(content_chunks: Vec<&[u8]>) -> std::io::Result<Vec<u8>> {
-    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
     for chunk in content_chunks {
         gz.write_all(b"pagefind_dcd").unwrap();
         gz.write_all(chunk).unwrap();
