@@ -314,18 +314,56 @@ impl<'a> View<'a> {
     }
 
     fn write_to(&self, path: &Path) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut file = std::fs::File::create(path)?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
         for part in self.parts {
-            file.write_all(part.as_bytes())?;
+            write_without_code_spans(part, &mut file)?;
         }
-        Ok(())
+        std::io::Write::flush(&mut file)
     }
 
     #[cfg(test)]
     fn text(&self) -> String {
         self.parts.concat()
     }
+}
+
+/// Writes `html` with the highlighting spans of its code blocks left out: text only, for
+/// pagefind. A highlighted block is mostly `<span class="hl-…">` tags (a hundred in a short
+/// block), each one an element pagefind's parser visits; spans join text without spaces, so
+/// the text pagefind reads, and its index, are the same without them. A block holding any
+/// other span (raw HTML, which may carry `data-pagefind-*` attributes) is written whole.
+fn write_without_code_spans(html: &str, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    const OPEN: &str = "<pre class=\"code\"";
+    const CLOSE: &str = "</pre>";
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        let Some(len) = rest[start..].find(CLOSE) else {
+            break;
+        };
+        let (before, block) = (&rest[..start], &rest[start..start + len]);
+        out.write_all(before.as_bytes())?;
+        let only_ours = block
+            .match_indices("<span")
+            .all(|(i, _)| block[i..].starts_with("<span class=\"hl-"));
+        if only_ours {
+            let mut text = block;
+            while let Some(tag) = text
+                .find("<span")
+                .into_iter()
+                .chain(text.find("</span>"))
+                .min()
+            {
+                out.write_all(&text.as_bytes()[..tag])?;
+                let end = text[tag..].find('>').map_or(text.len(), |e| tag + e + 1);
+                text = &text[end..];
+            }
+            out.write_all(text.as_bytes())?;
+        } else {
+            out.write_all(block.as_bytes())?;
+        }
+        rest = &rest[start + len..];
+    }
+    out.write_all(rest.as_bytes())
 }
 
 /// The tags pagefind drops with everything inside them, from its parser.
@@ -475,6 +513,21 @@ mod tests {
         assert!(View::of("<html><body><p>unmarked</p></body></html>").is_none());
     }
 
+    #[test]
+    fn code_blocks_lose_their_highlighting_spans_only() {
+        let html = "<p><span>kept</span></p>\
+            <pre class=\"code\"><code><span class=\"hl-a\"><span class=\"hl-b\">fn</span> x</span>\n</code></pre>\
+            <pre class=\"code\"><code><span data-pagefind-weight=\"2\">raw</span></code></pre>";
+        let mut out = Vec::new();
+        write_without_code_spans(html, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<p><span>kept</span></p>\
+            <pre class=\"code\"><code>fn x\n</code></pre>\
+            <pre class=\"code\"><code><span data-pagefind-weight=\"2\">raw</span></code></pre>"
+        );
+    }
+
     /// Indexes `pages` (path, HTML) as pagefind would the whole pages, and as teambook does.
     fn both_indexes(pages: &[(&str, String)]) -> (IndexFiles, IndexFiles) {
         let dir = tempfile::tempdir().unwrap();
@@ -523,6 +576,24 @@ mod tests {
                 page(
                     "Node",
                     "A machine that runs pods, with <a id=\"x\" href=\"#\">links</a>.",
+                ),
+            ),
+            (
+                "c/index.html",
+                page(
+                    "Code",
+                    &format!(
+                        "Before the block.</p>{}<p>After it.",
+                        crate::parse::highlight::Highlighter::global()
+                            .highlight(
+                                "fn scale_pods(count: u32) -> u32 {\n    // double them\n    count * 2\n}\n",
+                                "rust"
+                            )
+                            .map(|h| format!(
+                                "<pre class=\"code\" data-lang=\"rust\"><code>{h}</code></pre>"
+                            ))
+                            .unwrap()
+                    ),
                 ),
             ),
         ];
