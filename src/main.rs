@@ -9,6 +9,10 @@ use teambook::cli::{BuildArgs, Cli, Command, ServeArgs};
 use teambook::error::{Severity, use_color};
 use teambook::{BuildOptions, Error};
 
+/// jemalloc rather than glibc's malloc: see the reason in Cargo.toml (measured with bench/run.sh).
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = use_color();
