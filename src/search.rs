@@ -21,7 +21,7 @@ pub const DIR: &str = "pagefind";
 ///
 /// `record` is where the key of the indexed pages and the files of the index are remembered
 /// between builds: when no indexed page changed since the build that wrote the current output,
-/// that output's index is linked into the new one instead of being built again.
+/// that output's index is kept in the new one instead of being built again.
 pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result<usize, Error> {
     let Sink::Dir(out) = sink else {
         return Ok(0);
