@@ -453,3 +453,52 @@ fn files_inside_a_page_bundle_are_its_resources() {
     assert!(read(site.path(), "public/posts/trip/index.html").contains("A bundle."));
     assert!(read(site.path(), "public/posts/plain/index.html").contains("Text."));
 }
+
+#[test]
+fn the_default_theme_pager_links_the_ends_and_the_nearby_pagers() {
+    let mut files: Vec<(String, String)> = vec![
+        ("teambook.yaml".into(), "title: H\npaginate: 2\n".into()),
+        (
+            "content/notes/_index.md".into(),
+            "---\ntitle: Notes\n---\n".into(),
+        ),
+    ];
+    for i in 0..30 {
+        files.push((
+            format!("content/notes/n{i:02}.md"),
+            format!("---\ntitle: Note {i}\nweight: {i}\n---\nText.\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = site(&files);
+    teambook::build(&BuildOptions::new(site.path())).unwrap_or_else(|f| panic!("{:?}", f.errors));
+    let html = read(site.path(), "public/notes/page/8/index.html");
+    let pager = &html[html.find("class=\"pager\"").unwrap()..];
+    let pager = &pager[..pager.find("</nav>").unwrap()];
+    for shown in [
+        "/notes/\"",
+        "/notes/page/6/",
+        "/notes/page/7/",
+        "/notes/page/9/",
+        "/notes/page/10/",
+        "/notes/page/15/",
+    ] {
+        assert!(pager.contains(shown), "{shown} missing from {pager}");
+    }
+    for hidden in [
+        "/notes/page/2/",
+        "/notes/page/5/",
+        "/notes/page/11/",
+        "/notes/page/14/",
+    ] {
+        assert!(!pager.contains(hidden), "{hidden} shown in {pager}");
+    }
+    assert_eq!(pager.matches("pager-gap").count(), 2, "{pager}");
+    assert!(
+        pager.contains("href=\"/notes/page/8/\" aria-current=\"page\""),
+        "{pager}"
+    );
+}
