@@ -13,8 +13,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
-
 use crate::error::Error;
 
 /// Where rendered files go: a private folder beside the output, memory (`serve`), or nowhere
@@ -35,6 +33,9 @@ pub struct Staged {
     /// `/`-separated paths, and whether each was staged (`true`) or kept from the current
     /// output (`false`). Each path once (a later entry for the same path wins).
     files: Mutex<Vec<(String, bool)>>,
+    /// A file whose move into place fails, to test that a failed commit is undone.
+    #[cfg(test)]
+    fail_on: Option<String>,
 }
 
 /// The marker every teambook output has; a folder without it is never replaced.
@@ -73,6 +74,8 @@ impl Sink {
             target: target.to_path_buf(),
             in_place: target.join(MARKER).is_file(),
             files: Mutex::default(),
+            #[cfg(test)]
+            fail_on: None,
         }))
     }
 
@@ -232,20 +235,78 @@ impl Staged {
             }
             return self.swap();
         }
-        files
-            .par_iter()
-            .filter(|(_, staged)| *staged)
-            .map(|(rel, _)| {
-                let (from, to) = (self.staging.join(rel), self.target.join(rel));
-                if let Some(dir) = to.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        // Each changed file's old version is moved aside before the new one takes its place;
+        // when a rename fails, what was done is undone, so the output is never half updated.
+        let aside = self.staging.with_extension("previous");
+        let mut done: Vec<(&str, bool)> = Vec::new();
+        for (rel, _) in files.iter().filter(|(_, staged)| *staged) {
+            match self.replace(rel, &aside) {
+                Ok(had_old) => done.push((rel, had_old)),
+                Err(e) => {
+                    self.undo(&done, &aside);
+                    let _ = std::fs::remove_dir_all(&aside);
+                    let _ = std::fs::remove_dir_all(&self.staging);
+                    return Err(e);
                 }
-                std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))
-            })
-            .collect::<Result<Vec<()>, Error>>()?;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&aside);
         let wanted: HashSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
         self.remove_stale(&wanted)?;
         std::fs::remove_dir_all(&self.staging).map_err(|e| Error::io(&self.staging, e))
+    }
+
+    /// Puts the staged file at `rel` in place, its old version (if any) moved under `aside`.
+    /// Returns whether there was an old version.
+    fn replace(&self, rel: &str, aside: &Path) -> Result<bool, Error> {
+        let (from, to, back) = (
+            self.staging.join(rel),
+            self.target.join(rel),
+            aside.join(rel),
+        );
+        #[cfg(test)]
+        if self.fail_on.as_deref() == Some(rel) {
+            return Err(Error::file(&to, "injected failure"));
+        }
+        let had_old = std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_file());
+        if had_old {
+            if let Some(dir) = back.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            std::fs::rename(&to, &back).map_err(|e| Error::io(&to, e))?;
+        }
+        let placed = to
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::rename(&from, &to));
+        if let Err(e) = placed {
+            if had_old {
+                let _ = std::fs::rename(&back, &to);
+            }
+            return Err(Error::io(&to, e));
+        }
+        Ok(had_old)
+    }
+
+    /// Undoes [`Staged::replace`] for `done`, last first: each new file goes, each old one
+    /// comes back from `aside`.
+    fn undo(&self, done: &[(&str, bool)], aside: &Path) {
+        for (rel, had_old) in done.iter().rev() {
+            let to = self.target.join(rel);
+            let _ = std::fs::remove_file(&to);
+            if *had_old {
+                let _ = std::fs::rename(aside.join(rel), &to);
+            } else {
+                // Folders made for new files go too, when nothing else is in them.
+                let mut dir = to.parent();
+                while let Some(d) = dir.filter(|d| *d != self.target) {
+                    if std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+        }
     }
 
     /// Swaps the staging folder in place of the target.
@@ -367,6 +428,63 @@ mod tests {
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folder was not removed");
+    }
+
+    #[test]
+    fn a_commit_that_fails_halfway_is_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let build = |files: &[(&str, &str)], fail_on: Option<&str>| {
+            let mut sink = Sink::stage(&out).unwrap();
+            if let Sink::Dir(staged) = &mut sink {
+                staged.fail_on = fail_on.map(str::to_string);
+            }
+            sink.write(MARKER, b"").unwrap();
+            for (rel, text) in files {
+                sink.write(rel, text.as_bytes()).unwrap();
+            }
+            sink.commit()
+        };
+        let first = [
+            ("a/index.html", "a1"),
+            ("b/index.html", "b1"),
+            ("c/index.html", "c1"),
+        ];
+        build(&first, None).unwrap();
+        let before = std::fs::read_dir(&out).unwrap().count();
+        // a and b change, d is new, c is unchanged; the move of d (after a, b) fails.
+        let second = [
+            ("a/index.html", "a2"),
+            ("b/index.html", "b2"),
+            ("c/index.html", "c1"),
+            ("d/new/index.html", "d2"),
+        ];
+        let err = build(&second, Some("d/new/index.html")).unwrap_err();
+        assert!(err.to_string().contains("injected"), "{err}");
+        for (rel, text) in first {
+            assert_eq!(
+                std::fs::read_to_string(out.join(rel)).unwrap(),
+                text,
+                "{rel}"
+            );
+        }
+        assert!(
+            !out.join("d").exists(),
+            "a folder made for the new file stayed"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), before);
+        let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(beside.len(), 1, "{beside:?}");
+        // The same build without the failure goes through.
+        build(&second, None).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "a2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("d/new/index.html")).unwrap(),
+            "d2"
+        );
     }
 
     #[test]
