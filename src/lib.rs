@@ -231,7 +231,8 @@ fn build_to(
     warnings.extend(link_problems);
 
     timings.mark("bodies");
-    // 5. Write to a staging folder; swap it in only when everything succeeded.
+    // 5. Write changed files to a staging folder; move them into the output only when
+    // everything succeeded (unchanged files are left where they are).
     let sink = match (&output_dir, opts.check_only) {
         _ if memory && !opts.check_only => write::Sink::Memory(Default::default()),
         (Some(dir), false) => write::Sink::stage(dir).map_err(|e| BuildFailure {
