@@ -48,11 +48,10 @@ pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result
     }
     // pagefind parses the files of a folder in parallel, while pages added one by one are
     // parsed in turn under a lock and compared with every page added before them (quadratic).
-    // So the views go to a scratch folder, and that is indexed. When a page changed the index
-    // is most likely built anew, so each view is written there in the pass that reads the
+    // So the views go to a scratch folder, and that is indexed. Past the check above the index
+    // is nearly always built anew, so each view is written there in the pass that reads the
     // page to learn which pages are indexed and whether any changed.
     let scratch = Scratch(scratch_dir(&out.staging));
-    let early = html.iter().any(|(_, staged)| *staged);
     let hashes: Vec<Option<u64>> = html
         .par_iter()
         .map(|(rel, staged)| {
@@ -60,22 +59,20 @@ pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result
             let Some(view) = View::of(&text) else {
                 return Ok(None);
             };
-            if early {
-                write_view(&scratch.0, rel, &view)?;
-            }
+            write_view(&scratch.0, rel, &view)?;
             Ok(Some(view.hash()))
         })
         .collect::<Result<_, Error>>()?;
-    let pages: Vec<(&String, bool, u64)> = html
+    let pages: Vec<(&String, u64)> = html
         .iter()
         .zip(hashes)
-        .filter_map(|((rel, staged), h)| h.map(|h| (rel, *staged, h)))
+        .filter_map(|((rel, _), h)| h.map(|h| (rel, h)))
         .collect();
     if pages.is_empty() {
         return Ok(0);
     }
     let key = index_key(language, &pages);
-    clock.mark("search: views");
+    clock.mark("search: views written");
     if let Some(stored) = &stored
         && stored.key == key
         && let Some(n) = reuse(stored, out)
@@ -83,10 +80,6 @@ pub fn write_index(sink: &Sink, language: &str, record: Option<&Path>) -> Result
         remember(record, key, listing, &stored.files);
         return Ok(n);
     }
-    if !early {
-        write_views(out, &scratch.0, &pages)?;
-    }
-    clock.mark("search: scratch written");
     let files = index_scratch(&scratch.0, language, &mut clock)
         .map_err(|e| Error::file(&out.staging, format!("search index: {e}")))?;
     drop(scratch);
@@ -144,21 +137,7 @@ impl Drop for Scratch {
     }
 }
 
-/// Writes the view of each page under `scratch`.
-fn write_views(out: &Staged, scratch: &Path, pages: &[(&String, bool, u64)]) -> Result<(), Error> {
-    pages
-        .par_iter()
-        .map(|(rel, staged, _)| {
-            let text = read(&out.path_of(rel, *staged))?;
-            let view = View::of(&text).unwrap_or(View {
-                parts: [&text, "", ""],
-            });
-            write_view(scratch, rel, &view)
-        })
-        .collect::<Result<Vec<()>, Error>>()?;
-    Ok(())
-}
-
+/// Writes the view of the page at `rel` under `scratch`.
 fn write_view(scratch: &Path, rel: &str, view: &View) -> Result<(), Error> {
     let path = scratch.join(rel);
     if let Some(dir) = path.parent() {
@@ -231,13 +210,11 @@ struct Record {
 
 /// The key of an index: pagefind's and teambook's versions, the language, and every indexed
 /// page's path and view.
-fn index_key(language: &str, pages: &[(&String, bool, u64)]) -> u64 {
+fn index_key(language: &str, pages: &[(&String, u64)]) -> u64 {
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     language.hash(&mut h);
-    for (rel, _, view) in pages {
-        (rel, view).hash(&mut h);
-    }
+    pages.hash(&mut h);
     h.finish()
 }
 
@@ -557,10 +534,10 @@ mod tests {
             .into_iter()
             .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
             .collect();
-        let rels: Vec<String> = pages.iter().map(|(r, _)| r.to_string()).collect();
-        let keyed: Vec<(&String, bool, u64)> = rels.iter().map(|r| (r, true, 0)).collect();
         let scratch = dir.path().join("scratch");
-        write_views(out, &scratch, &keyed).unwrap();
+        for (rel, html) in pages {
+            write_view(&scratch, rel, &View::of(html).unwrap()).unwrap();
+        }
         let mut cut = index_scratch(&scratch, "en", &mut Clock(None)).unwrap();
         whole.sort();
         cut.sort();

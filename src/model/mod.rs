@@ -6,7 +6,7 @@ pub mod records;
 pub mod sorting;
 pub mod url;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -163,25 +163,21 @@ pub fn assemble(
 
     // Folders: bundles (hold index.md), sections (everything else that holds content).
     let rel_in_content = |p: &Path| p.strip_prefix("content").unwrap_or(p).to_path_buf();
-    let bundles: Vec<PathBuf> = files
+    // A set, and lookups by ancestor: a site of 100,000 pages may have as many bundles.
+    let bundles: HashSet<PathBuf> = files
         .iter()
         .filter(|f| is_named(&f.file.path, "index"))
         .filter_map(|f| rel_in_content(&f.file.path).parent().map(Path::to_path_buf))
         .filter(|d| !d.as_os_str().is_empty())
         .collect();
-    // A set, and lookups by ancestor: a site of 100,000 pages may have as many bundles.
-    let bundles: HashSet<PathBuf> = bundles.into_iter().collect();
-    // The bundle `rel` is in (itself included), outermost first.
+    // The outermost bundle above `rel` (or `rel` itself, with `include_self`).
     let bundle_of = |rel: &Path, include_self: bool| -> Option<PathBuf> {
-        let mut found = None;
-        for a in rel.ancestors().skip(usize::from(!include_self)) {
-            if !a.as_os_str().is_empty() && bundles.contains(a) {
-                found = Some(a.to_path_buf());
-            }
-        }
-        found
+        rel.ancestors()
+            .skip(usize::from(!include_self))
+            .filter(|a| !a.as_os_str().is_empty() && bundles.contains(*a))
+            .last()
+            .map(Path::to_path_buf)
     };
-    let in_bundle = |rel: &Path| bundle_of(rel, false);
 
     let mut skipped = Vec::new();
     let mut section_files: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
@@ -210,7 +206,7 @@ pub fn assemble(
                 continue;
             }
             page_files.push((f, Some(dir)));
-        } else if let Some(b) = in_bundle(&rel) {
+        } else if let Some(b) = bundle_of(&rel, false) {
             skipped.push(Skipped {
                 path: f.file.path.clone(),
                 reason: format!(
@@ -225,12 +221,10 @@ pub fn assemble(
 
     // Sections, as Hugo has them: the home, every top-level folder holding content, and every
     // folder with an `_index.md`. Pages in other folders belong to the nearest section above.
-    let mut dirs: Vec<PathBuf> = vec![PathBuf::new()];
-    let mut seen: HashSet<PathBuf> = HashSet::from([PathBuf::new()]);
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::from([PathBuf::new()]);
     let mut note_dir = |d: &Path| {
-        if !seen.contains(d) {
-            seen.insert(d.to_path_buf());
-            dirs.push(d.to_path_buf());
+        if !dirs.contains(d) {
+            dirs.insert(d.to_path_buf());
         }
     };
     let top_level = |d: &Path| d.components().next().map(|c| PathBuf::from(c.as_os_str()));
@@ -250,7 +244,7 @@ pub fn assemble(
             note_dir(&t);
         }
     }
-    dirs.sort();
+    let dirs: Vec<PathBuf> = dirs.into_iter().collect();
     let section_index: HashMap<PathBuf, usize> = dirs
         .iter()
         .enumerate()

@@ -345,18 +345,8 @@ fn body_cache_notices_a_record_changed_in_another_file() {
 
 /// Builds `root` with its body cache in `cache` and returns the output file `page`.
 fn build_with_cache(root: &std::path::Path, cache: &std::path::Path, page: &str) -> String {
-    let out = teambook()
-        .env("TEAMBOOK_CACHE_DIR", cache)
-        .arg("--root")
-        .arg(root)
-        .arg("build")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, _, stderr) = run(root, Some(cache), "build", &[]);
+    assert_eq!(code, 0, "{stderr}");
     read(root, page)
 }
 
@@ -469,10 +459,6 @@ fn the_default_theme_pager_links_the_ends_and_the_nearby_pagers() {
             format!("---\ntitle: Note {i}\nweight: {i}\n---\nText.\n"),
         ));
     }
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
     let site = site(&files);
     teambook::build(&BuildOptions::new(site.path())).unwrap_or_else(|f| panic!("{:?}", f.errors));
     let html = read(site.path(), "public/notes/page/8/index.html");

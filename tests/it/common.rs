@@ -16,10 +16,10 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// A temporary site made of `(path, contents)` pairs.
-pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub fn site(files: &[(impl AsRef<str>, impl AsRef<str>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
-        write(dir.path(), path, text.as_bytes());
+        write(dir.path(), path.as_ref(), text.as_ref().as_bytes());
     }
     dir
 }
@@ -54,11 +54,26 @@ pub fn teambook() -> Command {
 
 /// Runs `teambook build` on `root` into `root/public`; returns (exit code, stdout, stderr).
 pub fn build(root: &Path, extra: &[&str]) -> (i32, String, String) {
-    let out = teambook()
+    run(root, None, "build", extra)
+}
+
+/// Runs `teambook --root ROOT COMMAND ARGS…`, with the body cache in `cache` when given;
+/// returns (exit code, stdout, stderr).
+pub fn run(
+    root: &Path,
+    cache: Option<&Path>,
+    command: &str,
+    args: &[&str],
+) -> (i32, String, String) {
+    let mut cmd = teambook();
+    if let Some(cache) = cache {
+        cmd.env("TEAMBOOK_CACHE_DIR", cache);
+    }
+    let out = cmd
         .arg("--root")
         .arg(root)
-        .arg("build")
-        .args(extra)
+        .arg(command)
+        .args(args)
         .output()
         .unwrap();
     (

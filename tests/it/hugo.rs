@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common::{build, copy_site, fixture, main_of, read, site, teambook};
+use crate::common::{build, copy_site, fixture, main_of, read, run, site, teambook};
 
 /// The HTML files of an output folder as site paths (`/posts/index.html`).
 fn html_urls(out: &Path) -> BTreeSet<String> {
@@ -174,17 +174,7 @@ fn rss_feeds_are_where_hugo_puts_them() {
 }
 
 fn teambook_check(root: &Path) -> (i32, String, String) {
-    let out = teambook()
-        .arg("--root")
-        .arg(root)
-        .arg("check")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run(root, None, "check", &[])
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::*;
 
@@ -28,24 +28,19 @@ fn handbook() -> tempfile::TempDir {
     ])
 }
 
-/// Builds `root` into `root/public` with its own cache folder.
-fn build_cached(root: &Path, cache: &Path) -> (i32, String) {
-    let out = teambook()
-        .env("TEAMBOOK_CACHE_DIR", cache)
-        .arg("--root")
-        .arg(root)
-        .arg("build")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// Builds `root` into `root/public` with its body cache in `cache`, which must succeed.
+fn ok(root: &Path, cache: &Path) {
+    let (code, _, stderr) = run(root, Some(cache), "build", &[]);
+    assert_eq!(code, 0, "{stderr}");
 }
 
-fn ok(root: &Path, cache: &Path) {
-    let (code, stderr) = build_cached(root, cache);
-    assert_eq!(code, 0, "{stderr}");
+/// The handbook, built once: the site, its cache folder and its output folder.
+fn built() -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
+    let site = handbook();
+    let cache = tempfile::tempdir().unwrap();
+    ok(site.path(), cache.path());
+    let public = site.path().join("public");
+    (site, cache, public)
 }
 
 /// Inode and modification time of every file under `dir`.
@@ -73,25 +68,20 @@ fn scratch_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let cache = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    let status = teambook()
-        .env("TEAMBOOK_CACHE_DIR", cache.path())
-        .arg("--root")
-        .arg(root)
-        .arg("build")
-        .arg("--output-dir")
-        .arg(&public)
-        .output()
-        .unwrap();
-    assert!(status.status.success());
+    let public_arg = public.to_str().unwrap();
+    let (code, _, stderr) = run(
+        root,
+        Some(cache.path()),
+        "build",
+        &["--output-dir", public_arg],
+    );
+    assert_eq!(code, 0, "{stderr}");
     comparable(&public)
 }
 
 #[test]
 fn a_rebuild_with_nothing_changed_touches_no_file() {
-    let site = handbook();
-    let cache = tempfile::tempdir().unwrap();
-    ok(site.path(), cache.path());
-    let public = site.path().join("public");
+    let (site, cache, public) = built();
     assert!(public.join("pagefind/pagefind-entry.json").is_file());
     let before = stamps(&public);
     let cached = stamps(cache.path());
@@ -111,10 +101,7 @@ fn a_rebuild_with_nothing_changed_touches_no_file() {
 
 #[test]
 fn a_rebuild_replaces_changed_files_and_removes_stale_ones() {
-    let site = handbook();
-    let cache = tempfile::tempdir().unwrap();
-    ok(site.path(), cache.path());
-    let public = site.path().join("public");
+    let (site, cache, public) = built();
     let before = stamps(&public);
 
     write(
@@ -179,17 +166,14 @@ fn a_file_that_becomes_a_folder_is_replaced() {
 
 #[test]
 fn a_failed_rebuild_leaves_the_output_untouched() {
-    let site = handbook();
-    let cache = tempfile::tempdir().unwrap();
-    ok(site.path(), cache.path());
-    let public = site.path().join("public");
+    let (site, cache, public) = built();
     let (before, files) = (stamps(&public), tree(&public));
     write(
         site.path(),
         "content/guide/pods.md",
         b"---\ntitle: [Pods\n---\nBroken front matter.\n",
     );
-    let (code, stderr) = build_cached(site.path(), cache.path());
+    let (code, _, stderr) = run(site.path(), Some(cache.path()), "build", &[]);
     assert_ne!(code, 0, "{stderr}");
     assert_eq!(stamps(&public), before);
     assert_eq!(tree(&public), files);
@@ -197,9 +181,7 @@ fn a_failed_rebuild_leaves_the_output_untouched() {
 
 #[test]
 fn a_lost_cache_still_gives_the_right_output() {
-    let site = handbook();
-    let cache = tempfile::tempdir().unwrap();
-    ok(site.path(), cache.path());
+    let (site, _cache, public) = built();
     write(
         site.path(),
         "content/guide/pods.md",
@@ -207,7 +189,6 @@ fn a_lost_cache_still_gives_the_right_output() {
     );
     let empty = tempfile::tempdir().unwrap();
     ok(site.path(), empty.path());
-    let public = site.path().join("public");
     assert_eq!(comparable(&public), scratch_build(site.path()));
 }
 
@@ -221,10 +202,6 @@ fn the_same_pages_give_the_same_search_index() {
             format!("---\ntitle: Note {i}\n---\nWord{i} shared text, number {i}.\n"),
         ));
     }
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
     let site = site(&files);
     let index = |files: BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
         files
