@@ -116,6 +116,7 @@ fn stem_and_ext(path: &Path) -> Option<(String, String)> {
 }
 
 fn read_map(root: &Path, rel: &Path, ext: &str) -> Result<Map<String, Value>, Error> {
+    crate::load::stays_inside(root, rel).map_err(|outside| outside.error(rel))?;
     let text = std::fs::read_to_string(root.join(rel)).map_err(|e| Error::io(rel, e))?;
     let value: Value = match ext {
         "json" => serde_json::from_str(&text)

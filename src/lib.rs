@@ -221,7 +221,7 @@ fn build_to(
     let extra_paths = static_paths(&site, &sources);
     let link_check = render::check_links(&site, &page_bodies, &section_bodies, &extra_paths);
     let link_problems = link_check.all();
-    let mut warnings = Vec::new();
+    let mut warnings = sources.warnings.clone();
     if opts.check_only && !link_problems.is_empty() {
         return Err(BuildFailure {
             errors: link_problems,

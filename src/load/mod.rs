@@ -62,11 +62,17 @@ pub struct Sources {
     pub data: serde_json::Map<String, serde_json::Value>,
     /// Text of data files, kept for error positions.
     pub data_files: Vec<SourceFile>,
+    /// Links that were not followed because they lead out of the site, and files that are
+    /// not regular files: skipped, each named.
+    pub warnings: Vec<Error>,
 }
 
 /// Reads `teambook.yaml` of `root`. A missing file means all defaults.
 pub fn load_config(root: &Path) -> Result<Config, Vec<Error>> {
     let path = root.join(CONFIG_FILE);
+    if let Err(outside) = stays_inside(root, Path::new(CONFIG_FILE)) {
+        return Err(vec![outside.error(Path::new(CONFIG_FILE))]);
+    }
     match std::fs::read_to_string(&path) {
         Ok(text) => Config::parse(Path::new(CONFIG_FILE), &text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
@@ -88,11 +94,10 @@ pub fn site_config(root: &Path) -> Result<(Config, Vec<String>), Vec<Error>> {
 
 /// Reads the whole site. All problems are collected before returning.
 pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
-    let mut errors = Vec::new();
-    let content_dir = root.join("content");
+    let mut walker = Walker::new(root);
     let mut md_paths = Vec::new();
     let mut content_assets = Vec::new();
-    for rel in walk_files(root, &content_dir, &mut errors) {
+    for rel in walker.files("content") {
         if rel
             .extension()
             .is_some_and(|e| e == "md" || e == "markdown")
@@ -110,15 +115,17 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
     for r in read {
         match r {
             Ok(f) => content.push(f),
-            Err(e) => errors.push(e),
+            Err(e) => walker.errors.push(e),
         }
     }
 
-    let (static_files, templates) = theme_files(root, &config, &mut errors);
+    let (static_files, templates) = theme_files(&mut walker, &config);
 
     let mut data = serde_json::Map::new();
     let mut data_files = Vec::new();
-    for rel in walk_files(root, &root.join("data"), &mut errors) {
+    let data_paths = walker.files("data");
+    let errors = &mut walker.errors;
+    for rel in data_paths {
         let ext = rel
             .extension()
             .and_then(|e| e.to_str())
@@ -154,8 +161,8 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         }
     }
 
-    if !errors.is_empty() {
-        return Err(errors);
+    if !walker.errors.is_empty() {
+        return Err(walker.errors);
     }
     Ok(Sources {
         root: root.to_path_buf(),
@@ -166,15 +173,14 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         templates,
         data,
         data_files,
+        warnings: walker.warnings,
     })
 }
 
 /// Static files and templates: the built-in theme, the configured theme, then the site's own.
-fn theme_files(
-    root: &Path,
-    config: &Config,
-    errors: &mut Vec<Error>,
-) -> (Vec<StaticFile>, Vec<TemplateSource>) {
+fn theme_files(walker: &mut Walker, config: &Config) -> (Vec<StaticFile>, Vec<TemplateSource>) {
+    let root = walker.root.clone();
+    let root = root.as_path();
     let mut static_files = Vec::new();
     let mut templates = Vec::new();
     embedded_theme(&mut static_files, &mut templates);
@@ -183,7 +189,7 @@ fn theme_files(
         if !theme_dir.is_dir() {
             let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
             let (line, col) = crate::config::key_position(&text, "theme", 0).unwrap_or((1, 1));
-            errors.push(
+            walker.errors.push(
                 Error::at(
                     Path::new(CONFIG_FILE),
                     &text,
@@ -194,58 +200,186 @@ fn theme_files(
                 .with_help("remove `theme:` to use the built-in theme"),
             );
         } else {
-            disk_templates(root, &theme_dir.join("templates"), &mut templates, errors);
-            disk_static(root, &theme_dir.join("static"), &mut static_files, errors);
+            let theme = Path::new("themes").join(name);
+            disk_templates(walker, &theme.join("templates"), &mut templates);
+            disk_static(walker, &theme.join("static"), &mut static_files);
         }
     }
-    disk_templates(root, &root.join("templates"), &mut templates, errors);
-    disk_static(root, &root.join("static"), &mut static_files, errors);
+    disk_templates(walker, Path::new("templates"), &mut templates);
+    disk_static(walker, Path::new("static"), &mut static_files);
     (static_files, templates)
 }
 
 /// Only the templates of the site, as [`load`] reads them (for `serve` after a template save).
 pub fn templates(root: &Path, config: &Config) -> Result<Vec<TemplateSource>, Vec<Error>> {
-    let mut errors = Vec::new();
-    let (_, templates) = theme_files(root, config, &mut errors);
-    if errors.is_empty() {
+    let mut walker = Walker::new(root);
+    let (_, templates) = theme_files(&mut walker, config);
+    if walker.errors.is_empty() {
         Ok(templates)
     } else {
-        Err(errors)
+        Err(walker.errors)
     }
 }
 
 /// The largest data file read: larger ones are refused before they are read or parsed.
 pub const MAX_DATA_BYTES: u64 = 10_000_000;
 
-/// Files under `dir`, relative to `root`, sorted; hidden, backup and swap files skipped.
-fn walk_files(root: &Path, dir: &Path, errors: &mut Vec<Error>) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
+/// Why a path was not read: it is, or passes through, a link whose target lies outside the
+/// site root.
+#[derive(Debug)]
+pub struct Outside {
+    /// Where the link points, resolved.
+    pub target: PathBuf,
+}
+
+impl Outside {
+    /// The warning (or, for `teambook.yaml`, the error) that names the link and its target.
+    pub fn error(&self, rel: &Path) -> Error {
+        Error::file(
+            rel,
+            format!(
+                "not read: it is a link to {}, outside the site folder",
+                self.target.display()
+            ),
+        )
+        .with_help("teambook reads nothing outside the site; copy the files into the site")
     }
-    let mut out = Vec::new();
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(e.path())
-                    .to_path_buf();
-                out.push(rel);
+}
+
+/// Whether `rel` (relative to `root`) really lies inside `root` once every link on the way is
+/// resolved. A path that does not exist is inside (nothing can be read through it). This is
+/// the one rule for links: `load` and `serve` follow a link only when this holds.
+pub fn stays_inside(root: &Path, rel: &Path) -> Result<(), Outside> {
+    let Ok(real) = std::fs::canonicalize(root.join(rel)) else {
+        return Ok(());
+    };
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if real.starts_with(&real_root) {
+        Ok(())
+    } else {
+        Err(Outside { target: real })
+    }
+}
+
+/// Walks the folders of one site, following links only while they stay inside the site root,
+/// and collects what it could not read (errors) or would not read (warnings).
+struct Walker {
+    root: PathBuf,
+    /// The root with every link resolved, to compare link targets against.
+    real_root: PathBuf,
+    errors: Vec<Error>,
+    warnings: Vec<Error>,
+}
+
+impl Walker {
+    fn new(root: &Path) -> Self {
+        Walker {
+            root: root.to_path_buf(),
+            real_root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Whether the link at `path` leads inside the site; a warning naming it when not.
+    fn follows(&mut self, path: &Path) -> bool {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        match std::fs::canonicalize(path) {
+            Ok(real) if real.starts_with(&self.real_root) => true,
+            Ok(target) => {
+                self.warnings.push(Outside { target }.error(rel));
+                false
             }
-            Ok(_) => {}
-            Err(e) => {
-                let path = e.path().unwrap_or(dir).to_path_buf();
-                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                errors.push(Error::file(&rel, e.to_string()));
+            Err(_) => {
+                self.warnings.push(Error::file(
+                    rel,
+                    "not read: it is a link to a path that does not exist",
+                ));
+                false
             }
         }
     }
-    out
+
+    /// Files under `dir` (relative to the root), relative to the root, sorted; hidden, backup
+    /// and swap files skipped. Links are followed only when their target is inside the site;
+    /// other links, and anything that is neither file nor folder, are skipped with a warning.
+    fn files(&mut self, dir: impl AsRef<Path>) -> Vec<PathBuf> {
+        let dir = self.root.join(dir);
+        if std::fs::symlink_metadata(&dir).is_err() {
+            return Vec::new();
+        }
+        // The folder itself, or any folder above it (`themes/` for a theme), may be a link.
+        let real_dir = match std::fs::canonicalize(&dir) {
+            Ok(real) if real.starts_with(&self.real_root) => real,
+            _ => {
+                self.follows(&dir);
+                return Vec::new();
+            }
+        };
+        if !real_dir.is_dir() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut skipped = Vec::new();
+        let real_root = self.real_root.clone();
+        let entries: Vec<_> = WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() > 0 && is_ignored(e.file_name().to_str().unwrap_or("")) {
+                    return false;
+                }
+                if e.depth() > 0 && e.path_is_symlink() {
+                    let inside = std::fs::canonicalize(e.path())
+                        .is_ok_and(|real| real.starts_with(&real_root));
+                    if !inside {
+                        skipped.push(e.path().to_path_buf());
+                    }
+                    return inside;
+                }
+                true
+            })
+            .collect();
+        for entry in entries {
+            match entry {
+                Ok(e) if e.file_type().is_file() => out.push(self.relative(e.path())),
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) => {
+                    let rel = self.relative(e.path());
+                    self.warnings.push(
+                        Error::file(&rel, "not read: it is not a regular file or folder")
+                            .with_help("remove it, or replace it with a regular file"),
+                    );
+                }
+                // A link into a folder above it: followed once, not in circles.
+                Err(e) if e.loop_ancestor().is_some() => {
+                    let rel = self.relative(e.path().unwrap_or(&dir));
+                    self.warnings.push(Error::file(
+                        &rel,
+                        "not read again: it is a link to a folder that contains it",
+                    ));
+                }
+                // A link to nothing.
+                Err(e) if e.path().is_some_and(Path::is_symlink) => {
+                    skipped.push(e.path().unwrap_or(&dir).to_path_buf());
+                }
+                Err(e) => {
+                    let path = e.path().unwrap_or(&dir).to_path_buf();
+                    let rel = self.relative(&path);
+                    self.errors.push(Error::file(&rel, e.to_string()));
+                }
+            }
+        }
+        for link in skipped {
+            self.follows(&link);
+        }
+        out
+    }
+
+    fn relative(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
+    }
 }
 
 /// Editor and system droppings that are never part of a site.
@@ -307,32 +441,27 @@ fn embedded_theme(statics: &mut Vec<StaticFile>, templates: &mut Vec<TemplateSou
     }
 }
 
-fn disk_templates(
-    root: &Path,
-    dir: &Path,
-    templates: &mut Vec<TemplateSource>,
-    errors: &mut Vec<Error>,
-) {
-    let base = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
-    for rel in walk_files(root, dir, errors) {
-        let name = slash_path(rel.strip_prefix(&base).unwrap_or(&rel));
-        match read_text(root, rel) {
+/// The templates under `dir`, a folder relative to the site root.
+fn disk_templates(walker: &mut Walker, dir: &Path, templates: &mut Vec<TemplateSource>) {
+    for rel in walker.files(dir) {
+        let name = slash_path(rel.strip_prefix(dir).unwrap_or(&rel));
+        match read_text(&walker.root, rel) {
             Ok(f) => templates.push(TemplateSource {
                 name,
                 text: f.text,
                 path: f.path,
             }),
-            Err(e) => errors.push(e),
+            Err(e) => walker.errors.push(e),
         }
     }
 }
 
-fn disk_static(root: &Path, dir: &Path, statics: &mut Vec<StaticFile>, errors: &mut Vec<Error>) {
-    let base = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
-    for rel in walk_files(root, dir, errors) {
+/// The static files under `dir`, a folder relative to the site root.
+fn disk_static(walker: &mut Walker, dir: &Path, statics: &mut Vec<StaticFile>) {
+    for rel in walker.files(dir) {
         statics.push(StaticFile {
-            dest: rel.strip_prefix(&base).unwrap_or(&rel).to_path_buf(),
-            source: StaticSource::Disk(root.join(&rel)),
+            dest: rel.strip_prefix(dir).unwrap_or(&rel).to_path_buf(),
+            source: StaticSource::Disk(walker.root.join(&rel)),
         });
     }
 }

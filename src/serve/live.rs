@@ -154,7 +154,8 @@ impl Live {
                 }
             }
         }
-        let warnings = self.links.all();
+        let mut warnings = self.sources.warnings.clone();
+        warnings.extend(self.links.all());
         let mut files = sink.into_files();
         files.extend(statics);
         Update::Files { files, warnings }
@@ -163,6 +164,8 @@ impl Live {
     /// What a changed file is to this build, or `None` if it needs a full rebuild.
     fn classify(&self, path: &Path) -> Option<Edit> {
         let rel = path.strip_prefix(&self.sources.root).unwrap_or(path);
+        // A file that became a link out of the site: the full rebuild skips it and says so.
+        crate::load::stays_inside(&self.sources.root, rel).ok()?;
         let theme_templates = self
             .sources
             .config

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
@@ -113,7 +113,11 @@ impl Watcher {
     pub fn refresh(&mut self) -> Result<(), Error> {
         for name in FOLDERS {
             let dir = self.root.join(name);
-            if !self.watched.contains(name) && dir.is_dir() {
+            // A folder that is a link out of the site is not read, so not watched either.
+            if !self.watched.contains(name)
+                && dir.is_dir()
+                && crate::load::stays_inside(&self.root, Path::new(name)).is_ok()
+            {
                 self.debouncer
                     .watch(&dir, RecursiveMode::Recursive)
                     .map_err(|e| Error::file(&dir, format!("cannot watch: {e}")))?;
@@ -129,25 +133,29 @@ impl Watcher {
 pub fn watch(root: &Path, tx: Sender<BTreeSet<(Change, PathBuf)>>) -> Result<Watcher, Error> {
     let root: PathBuf = root.to_path_buf();
     let events_root = root.clone();
-    let mut debouncer =
-        new_debouncer(
-            DEBOUNCE,
-            Some(TICK),
-            move |result: DebounceEventResult| match result {
-                Ok(events) => {
-                    let changes = fold(&events_root, &events);
-                    if !changes.is_empty() {
-                        let _ = tx.send(changes);
-                    }
+    // Links are not followed: what they lead to inside the site is watched where it is, and
+    // what lies outside is never read.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+        DEBOUNCE,
+        Some(TICK),
+        move |result: DebounceEventResult| match result {
+            Ok(events) => {
+                let changes = fold(&events_root, &events);
+                if !changes.is_empty() {
+                    let _ = tx.send(changes);
                 }
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("warning: file watcher: {e}");
-                    }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: file watcher: {e}");
                 }
-            },
-        )
-        .map_err(|e| Error::file(&root, format!("cannot watch the site: {e}")))?;
+            }
+        },
+        RecommendedCache::new(),
+        config,
+    )
+    .map_err(|e| Error::file(&root, format!("cannot watch the site: {e}")))?;
     debouncer
         .watch(&root, RecursiveMode::NonRecursive)
         .map_err(|e| Error::file(&root, format!("cannot watch the site: {e}")))?;

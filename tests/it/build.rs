@@ -488,3 +488,138 @@ fn the_default_theme_pager_links_the_ends_and_the_nearby_pagers() {
         "{pager}"
     );
 }
+
+/// A folder outside the site holding a known secret, as a page, a data file and a static file.
+#[cfg(unix)]
+fn outside_with_secret() -> tempfile::TempDir {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = "SECRET-7f3a-must-not-be-published";
+    write(outside.path(), "passwd", secret.as_bytes());
+    write(
+        outside.path(),
+        "roles.yaml",
+        format!("- title: {secret}\n").as_bytes(),
+    );
+    write(
+        outside.path(),
+        "leak.md",
+        format!("---\ntitle: {secret}\n---\n{secret}\n").as_bytes(),
+    );
+    outside
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_never_followed_and_each_is_named() {
+    use std::os::unix::fs::symlink;
+    let secret = "SECRET-7f3a-must-not-be-published";
+    let outside = outside_with_secret();
+    // Whole folders linked out: static/, data/ and a theme's folder.
+    let site = site(&[
+        ("teambook.yaml", "title: T\ntheme: linked\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHello.\n"),
+    ]);
+    let root = site.path();
+    symlink(outside.path(), root.join("static")).unwrap();
+    symlink(outside.path(), root.join("data")).unwrap();
+    std::fs::create_dir_all(root.join("themes/linked")).unwrap();
+    symlink(outside.path(), root.join("themes/linked/templates")).unwrap();
+    // Links inside content/: to a folder, to a file, and to nothing.
+    symlink(outside.path(), root.join("content/elsewhere")).unwrap();
+    symlink(outside.path().join("leak.md"), root.join("content/leak.md")).unwrap();
+    symlink(
+        root.join("content/missing.md"),
+        root.join("content/dangling.md"),
+    )
+    .unwrap();
+
+    let (code, _, stderr) = build(root, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for (link, target) in [
+        ("static", outside.path().to_path_buf()),
+        ("data", outside.path().to_path_buf()),
+        ("themes/linked/templates", outside.path().to_path_buf()),
+        ("content/elsewhere", outside.path().to_path_buf()),
+        ("content/leak.md", outside.path().join("leak.md")),
+    ] {
+        let target = std::fs::canonicalize(target).unwrap();
+        let line = format!(
+            "warning: {link}: not read: it is a link to {}, outside the site folder",
+            target.display()
+        );
+        assert!(stderr.contains(&line), "no `{line}` in\n{stderr}");
+    }
+    assert!(
+        stderr
+            .contains("content/dangling.md: not read: it is a link to a path that does not exist"),
+        "{stderr}"
+    );
+    for (path, bytes) in tree(&root.join("public")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(secret),
+            "{path} holds the secret"
+        );
+    }
+    assert!(!root.join("public/passwd").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_content_folder_linked_out_of_the_site_is_not_read() {
+    use std::os::unix::fs::symlink;
+    let secret = "SECRET-7f3a-must-not-be-published";
+    let outside = outside_with_secret();
+    let site = site(&[("teambook.yaml", "title: T\n")]);
+    symlink(outside.path(), site.path().join("content")).unwrap();
+    let (code, _, stderr) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning: content: not read: it is a link to"),
+        "{stderr}"
+    );
+    for (path, bytes) in tree(&site.path().join("public")) {
+        assert!(!String::from_utf8_lossy(&bytes).contains(secret), "{path}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_that_stay_inside_the_site_are_followed() {
+    use std::os::unix::fs::symlink;
+    let site = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "docs/guide.md",
+            "---\ntitle: Linked guide\n---\nFrom docs/.\n",
+        ),
+        ("assets/logo.txt", "logo"),
+    ]);
+    let root = site.path();
+    symlink(root.join("docs"), root.join("content")).unwrap();
+    symlink(root.join("assets"), root.join("static")).unwrap();
+    let (code, _, stderr) = build(root, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("not read"), "{stderr}");
+    assert!(read(root, "public/guide/index.html").contains("Linked guide"));
+    assert_eq!(read(root, "public/logo.txt"), "logo");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_linked_out_of_the_site_is_refused() {
+    let outside = outside_with_secret();
+    let site = site(&[("content/_index.md", "---\ntitle: Home\n---\n")]);
+    std::os::unix::fs::symlink(
+        outside.path().join("passwd"),
+        site.path().join("teambook.yaml"),
+    )
+    .unwrap();
+    let (code, _, stderr) = build(site.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("teambook.yaml: not read: it is a link to"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET-7f3a"), "{stderr}");
+    assert!(!site.path().join("public").exists());
+}
