@@ -456,7 +456,7 @@ mod tests {
         std::fs::remove_dir(&scratch).unwrap();
         let left: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "scratch folder left behind: {left:?}");
-        sink.abandon();
+        drop(sink);
     }
 
     #[test]

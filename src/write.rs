@@ -119,11 +119,15 @@ impl Sink {
             _ => HashMap::new(),
         }
     }
+}
 
-    /// Throws the staging folder away after a failed build; the current output is untouched.
-    pub fn abandon(self) {
-        if let Sink::Dir(staged) = self {
-            let _ = std::fs::remove_dir_all(staged.staging);
+/// A staging folder that was not committed — the build failed, or returned early with `?` —
+/// is thrown away; the current output is untouched. After a commit there is nothing left
+/// to remove.
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.staging.exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
 }
@@ -216,7 +220,7 @@ impl Staged {
         files.push((rel.to_string(), staged));
     }
 
-    fn commit(self) -> Result<(), Error> {
+    fn commit(&self) -> Result<(), Error> {
         let files = self.files();
         if !self.in_place || files.iter().all(|(_, staged)| *staged) {
             return self.swap();
@@ -310,19 +314,17 @@ impl Staged {
     }
 
     /// Swaps the staging folder in place of the target.
-    fn swap(self) -> Result<(), Error> {
-        let Staged {
-            staging, target, ..
-        } = self;
+    fn swap(&self) -> Result<(), Error> {
+        let (staging, target) = (&self.staging, &self.target);
         let old = staging.with_extension("old");
         if target.exists() {
-            std::fs::rename(&target, &old).map_err(|e| Error::io(&target, e))?;
+            std::fs::rename(target, &old).map_err(|e| Error::io(target, e))?;
         }
-        if let Err(e) = std::fs::rename(&staging, &target) {
+        if let Err(e) = std::fs::rename(staging, target) {
             if old.exists() {
-                let _ = std::fs::rename(&old, &target);
+                let _ = std::fs::rename(&old, target);
             }
-            return Err(Error::io(&target, e));
+            return Err(Error::io(target, e));
         }
         if old.exists() {
             std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
@@ -413,7 +415,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn commit_swaps_and_abandon_keeps_the_old_output() {
+    fn commit_swaps_and_a_dropped_sink_keeps_the_old_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let sink = Sink::stage(&out).unwrap();
@@ -424,7 +426,7 @@ mod tests {
 
         let sink = Sink::stage(&out).unwrap();
         sink.write("a/index.html", b"two").unwrap();
-        sink.abandon();
+        drop(sink);
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folder was not removed");

@@ -8,9 +8,57 @@ use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera, Value};
 
+use crate::config::{Config, MenuItem};
 use crate::error::Error;
-use crate::load::TemplateSource;
+use crate::load::{Sources, TemplateSource};
+use crate::model::Site;
 use crate::model::url::{slugify, with_base};
+use crate::render::context::Views;
+use crate::render::records::RecordViews;
+use crate::report::sprints::Analysis;
+
+/// The `config` global: the site's config, its base path, and its menus with their URLs under
+/// the base path, sorted by weight.
+#[derive(serde::Serialize)]
+struct ConfigView<'a> {
+    #[serde(flatten)]
+    config: &'a Config,
+    base_path: &'a str,
+    menus: std::collections::BTreeMap<&'a str, Vec<MenuItem>>,
+}
+
+impl<'a> ConfigView<'a> {
+    fn new(site: &'a Site) -> Self {
+        let menus = site
+            .config
+            .menus
+            .iter()
+            .map(|(name, items)| {
+                let mut items: Vec<MenuItem> = items
+                    .iter()
+                    .map(|i| MenuItem {
+                        url: site_url(&site.base_path, &i.url),
+                        ..i.clone()
+                    })
+                    .collect();
+                items.sort_by_key(|i| i.weight);
+                (name.as_str(), items)
+            })
+            .collect();
+        ConfigView {
+            config: &site.config,
+            base_path: &site.base_path,
+            menus,
+        }
+    }
+}
+
+/// The `assets` global: the URLs of the theme's stylesheets.
+#[derive(serde::Serialize)]
+struct Assets {
+    css: String,
+    highlight_css: String,
+}
 
 /// The engine plus where each template came from, for error messages.
 pub struct Engine {
@@ -21,16 +69,52 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Loads templates (later sources override earlier ones of the same name).
+    /// Loads templates (later sources override earlier ones of the same name); record and
+    /// sprint functions answer from an empty site.
     pub fn new(templates: &[TemplateSource], base_path: &str) -> Result<Engine, Vec<Error>> {
-        Self::with_records(templates, base_path, Arc::default())
+        Self::with_records(templates, base_path, Arc::default(), Arc::default())
     }
 
-    /// Like [`Engine::new`], with the record functions answering from `records`.
-    pub fn with_records(
+    /// The template engine of a build: templates, filters and functions answering from the
+    /// site's records and sprint reports, and every global but `site`, which needs the
+    /// rendered bodies (see [`Engine::set_site`]).
+    pub fn for_site(
+        site: &Site,
+        sources: &Sources,
+        records: Arc<RecordViews>,
+        sprints: Arc<Analysis>,
+        serve: bool,
+    ) -> Result<Engine, Vec<Error>> {
+        let mut engine = Self::with_records(&sources.templates, &site.base_path, records, sprints)?;
+        engine.register_site(site);
+        let globals = engine.tera.global_context();
+        globals.insert("config", &ConfigView::new(site));
+        globals.insert("data", &sources.data);
+        globals.insert(
+            "assets",
+            &Assets {
+                css: with_base(&site.base_path, "/style.css"),
+                highlight_css: with_base(&site.base_path, "/syntax.css"),
+            },
+        );
+        globals.insert("serve", &serve);
+        Ok(engine)
+    }
+
+    /// Gives templates the `site` global: the navigation tree, built once per build.
+    pub fn set_site(&mut self, views: &Views) {
+        self.tera
+            .global_context()
+            .insert("site", &views.site_globals(views.nav()));
+    }
+
+    /// Like [`Engine::new`], with the record and sprint functions answering from `records`
+    /// and `sprints`.
+    fn with_records(
         templates: &[TemplateSource],
         base_path: &str,
-        records: Arc<crate::render::records::RecordViews>,
+        records: Arc<RecordViews>,
+        sprints: Arc<Analysis>,
     ) -> Result<Engine, Vec<Error>> {
         let mut chosen: HashMap<String, &TemplateSource> = HashMap::new();
         for t in templates {
@@ -46,8 +130,7 @@ impl Engine {
         let refs: Arc<std::sync::OnceLock<RefTargets>> = Arc::default();
         register_refs(&mut tera, &refs);
         crate::render::records::register(&mut tera, records);
-        // Sprint functions answer from an empty analysis until the build registers its own.
-        crate::report::sprints::register(&mut tera, Arc::default());
+        crate::render::records::register_sprints(&mut tera, sprints);
         let mut engine = Engine {
             tera: Tera::new(),
             sources,
@@ -236,7 +319,7 @@ fn trim_code(code: &str) -> String {
 impl Engine {
     /// Gives `ref(path=, from=)` (absolute URL) and `relref(path=, from=)` (root-relative)
     /// the assembled site's content files, so they resolve a content path as Hugo does.
-    pub fn register_site(&self, site: &crate::model::Site) {
+    fn register_site(&self, site: &Site) {
         let _ = self.refs.set(RefTargets {
             by_source: site.by_source.clone(),
             base_path: site.base_path.clone(),

@@ -658,3 +658,40 @@ fn missing_template(owner: Option<(&std::path::Path, &str)>, template: &str) -> 
     }
     .with_help(help)
 }
+
+/// Site paths served by static files and content assets, for link checks.
+pub fn static_paths(site: &Site, sources: &Sources) -> HashSet<String> {
+    let mut paths: HashSet<String> = sources
+        .static_files
+        .iter()
+        .map(|f| format!("/{}", crate::load::slash_path(&f.dest)))
+        .collect();
+    for a in &sources.content_assets {
+        paths.insert(format!("/{}", feeds::asset_dest(site, a)));
+    }
+    for extra in [
+        "/atom.xml",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/404.html",
+        "/syntax.css",
+    ] {
+        paths.insert(extra.to_string());
+    }
+    for s in &site.sections {
+        paths.insert(format!("{}atom.xml", s.url));
+    }
+    if site.config.rss {
+        let lists =
+            site.sections
+                .iter()
+                .map(|s| s.url.as_str())
+                .chain(site.taxonomies.iter().flat_map(|t| {
+                    std::iter::once(t.url.as_str()).chain(t.terms.iter().map(|x| x.url.as_str()))
+                }));
+        for url in lists {
+            paths.insert(format!("{url}index.xml"));
+        }
+    }
+    paths
+}

@@ -12,6 +12,7 @@ use tera::{Kwargs, State, Tera};
 use crate::model::Site;
 use crate::model::records::{FieldType, Record, Records};
 use crate::model::url::with_base;
+use crate::report::sprints::{self, Analysis};
 
 /// Every record as the map templates see: its fields plus `kind`, `id`, `title`, `url`,
 /// `weight`, `source`, and for guide steps `step` and `steps`.
@@ -33,9 +34,15 @@ pub struct RecordViews {
 }
 
 impl RecordViews {
-    pub fn new(site: &Site) -> RecordViews {
+    pub fn new(site: &Site, sprints: &Analysis) -> RecordViews {
         let records: &Records = &site.records;
         let mut views: Vec<Value> = records.list.iter().map(|r| view(site, r)).collect();
+        // Each sprint's view carries its report.
+        for (&i, report) in &sprints.reports {
+            if let Some(Value::Object(m)) = views.get_mut(i) {
+                m.insert("report".into(), report.clone());
+            }
+        }
         // Guide steps: numbered within their section, in collection order.
         let mut steps: HashMap<usize, Vec<usize>> = HashMap::new();
         for (kind, list) in &records.by_kind {
@@ -464,5 +471,49 @@ pub fn register(tera: &mut Tera, views: Arc<RecordViews>) {
     tera.register_function(
         "raci_matrix",
         move |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> { Ok(tv(&v.raci_matrix())) },
+    );
+}
+
+/// Registers `sprint_overview()` and `backlog(status=…)` on the engine.
+pub fn register_sprints(tera: &mut Tera, analysis: Arc<Analysis>) {
+    let a = analysis.clone();
+    tera.register_function(
+        "sprint_overview",
+        move |_: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            Ok(tera::Value::from_serializable(&a.overview))
+        },
+    );
+    let a = analysis;
+    tera.register_function(
+        "backlog",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let status: Option<String> = kwargs.get("status")?;
+            let wanted: Vec<String> = status
+                .unwrap_or_default()
+                .split(',')
+                .map(|s| s.trim().replace([' ', '-'], "_"))
+                .filter(|s| !s.is_empty())
+                .collect();
+            if let Some(bad) = wanted
+                .iter()
+                .find(|w| !sprints::STATUSES.contains(&w.as_str()))
+            {
+                return Err(tera::Error::message(format!(
+                    "backlog: unknown status `{bad}`; use {}",
+                    sprints::STATUSES.join(", ")
+                )));
+            }
+            let list: Vec<&Value> = a
+                .backlog
+                .iter()
+                .filter(|v| {
+                    wanted.is_empty()
+                        || v["status"]
+                            .as_str()
+                            .is_some_and(|s| wanted.iter().any(|w| w == s))
+                })
+                .collect();
+            Ok(tera::Value::from_serializable(&list))
+        },
     );
 }

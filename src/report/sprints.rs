@@ -25,7 +25,7 @@ const fn f(name: &'static str, ty: FieldType, required: bool, doc: &'static str)
     }
 }
 
-const STATUSES: &[&str] = &["todo", "in_progress", "done", "dropped"];
+pub const STATUSES: &[&str] = &["todo", "in_progress", "done", "dropped"];
 
 /// Fields of a backlog item (`pbi`).
 pub const PBI_FIELDS: &[Field] = &[
@@ -1117,58 +1117,6 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
     }
     analysis.backlog = backlog.into_iter().map(|(_, v)| v).collect();
     analysis
-}
-
-impl Analysis {
-    /// Adds `report` to the record view of every sprint.
-    pub fn enrich(&self, views: &mut crate::render::records::RecordViews) {
-        for (&i, report) in &self.reports {
-            if let Some(Value::Object(m)) = views.views.get_mut(i) {
-                m.insert("report".into(), report.clone());
-            }
-        }
-    }
-}
-
-/// Registers `sprint_overview()` and `backlog(status=…)` on the engine.
-pub fn register(tera: &mut tera::Tera, analysis: std::sync::Arc<Analysis>) {
-    let a = analysis.clone();
-    tera.register_function(
-        "sprint_overview",
-        move |_: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
-            Ok(tera::Value::from_serializable(&a.overview))
-        },
-    );
-    let a = analysis;
-    tera.register_function(
-        "backlog",
-        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
-            let status: Option<String> = kwargs.get("status")?;
-            let wanted: Vec<String> = status
-                .unwrap_or_default()
-                .split(',')
-                .map(|s| s.trim().replace([' ', '-'], "_"))
-                .filter(|s| !s.is_empty())
-                .collect();
-            if let Some(bad) = wanted.iter().find(|w| !STATUSES.contains(&w.as_str())) {
-                return Err(tera::Error::message(format!(
-                    "backlog: unknown status `{bad}`; use {}",
-                    STATUSES.join(", ")
-                )));
-            }
-            let list: Vec<&Value> = a
-                .backlog
-                .iter()
-                .filter(|v| {
-                    wanted.is_empty()
-                        || v["status"]
-                            .as_str()
-                            .is_some_and(|s| wanted.iter().any(|w| w == s))
-                })
-                .collect();
-            Ok(tera::Value::from_serializable(&list))
-        },
-    );
 }
 
 /// `teambook new sprint N`: writes sprint N next to sprint N-1, with its unfinished items and

@@ -12,11 +12,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::build::{BuildFailure, BuildOptions, BuildReport, OutputFiles, State};
 use crate::error::Error;
 use crate::load::{Sources, StaticSource, TemplateSource, slash_path};
 use crate::model::Site;
 use crate::parse::frontmatter;
 use crate::parse::highlight::Highlighter;
+use crate::render::cache::BodyCache;
 use crate::render::content::{Body, Content, render_body};
 use crate::render::context::Views;
 use crate::render::engine::Engine;
@@ -24,7 +26,6 @@ use crate::render::glossary::Glossary;
 use crate::render::records::RecordViews;
 use crate::render::{LinkChecker, LinkProblems, check_links};
 use crate::write::Sink;
-use crate::{BuildFailure, OutputFiles};
 
 /// The state of the last good build, as `serve` keeps it between saves.
 pub struct Live {
@@ -42,6 +43,51 @@ pub struct Live {
     pub(crate) glossary: Glossary,
     /// Link problems of each body, rechecked for the bodies a save changes.
     pub(crate) links: LinkProblems,
+}
+
+impl Live {
+    /// Builds the site into memory: nothing is written to disk. Returns the files keyed by
+    /// their `/`-separated path inside the output, and the build's state for incremental
+    /// updates. Bodies whose source and inputs did not change since the build that filled
+    /// `cache` are reused from it.
+    pub fn build(
+        opts: &BuildOptions,
+        cache: &std::sync::Mutex<BodyCache>,
+    ) -> Result<(BuildReport, OutputFiles, Live), BuildFailure> {
+        let built = crate::build::build_with(opts, Some(cache))?;
+        Ok((built.report, built.files, Live::from(built.state)))
+    }
+}
+
+impl From<State> for Live {
+    fn from(state: State) -> Live {
+        let State {
+            sources,
+            site,
+            engine,
+            records,
+            sprints,
+            pages,
+            sections,
+            sidebars,
+            extra_paths,
+            glossary,
+            links,
+        } = state;
+        Live {
+            sources,
+            site,
+            engine,
+            records,
+            sprints,
+            pages,
+            sections,
+            sidebars,
+            extra_paths,
+            glossary,
+            links,
+        }
+    }
 }
 
 /// What one save amounts to.
@@ -223,7 +269,7 @@ impl Live {
             return Update::Full;
         }
         self.sources.templates = templates;
-        let mut engine = match crate::engine_for(
+        let mut engine = match Engine::for_site(
             &self.site,
             &self.sources,
             self.records.clone(),
@@ -234,7 +280,7 @@ impl Live {
             Err(e) => return Update::Failed(e.into()),
         };
         let views = Views::new(&self.site, &self.pages, &self.sections, &self.records);
-        crate::site_globals(&mut engine, &views);
+        engine.set_site(&views);
         let uses = template_uses(&self.sources.templates);
         let affected = |name: &str| {
             changed.contains(name) || uses.get(name).is_some_and(|u| !u.is_disjoint(&changed))

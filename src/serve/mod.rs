@@ -263,7 +263,7 @@ fn rebuild_outcome(
         }
     }
     *live = None;
-    match crate::build_in_memory(&build_opts.opts, &build_opts.cache) {
+    match live::Live::build(&build_opts.opts, &build_opts.cache) {
         Ok((report, files, state)) => {
             print_warnings(&report, opts);
             *live = Some(state);

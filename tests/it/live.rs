@@ -19,7 +19,7 @@ fn options(root: &Path) -> BuildOptions {
 
 fn start(root: &Path) -> (OutputFiles, Live) {
     let cache = Mutex::new(BodyCache::in_memory());
-    let (_, files, live) = teambook::build_in_memory(&options(root), &cache).unwrap();
+    let (_, files, live) = Live::build(&options(root), &cache).unwrap();
     (files, live)
 }
 

@@ -1,0 +1,415 @@
+//! Stage 7: one build, top to bottom. In: [`BuildOptions`] and, for `serve`, a body cache kept
+//! in memory. Out: [`Built`] — what the build did, the files (when built into memory) and the
+//! state `serve` keeps for incremental rebuilds.
+//!
+//! [`build_with`] reads as the pipeline: each stage is one call that returns a named struct
+//! ([`Input`], [`Model`], [`Bodies`], [`Written`]). Where the output goes is decided once, in
+//! [`Target::decide`]; the staging folder of a disk build removes itself unless committed, so
+//! every `?` leaves the previous output as it was.
+
+mod target;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::error::Error;
+use crate::load::{self, Sources};
+use crate::model::{self, Site};
+use crate::parse::frontmatter::Date;
+use crate::parse::highlight::Highlighter;
+use crate::render::cache::BodyCache;
+use crate::render::content::Content;
+use crate::render::context::Views;
+use crate::render::engine::Engine;
+use crate::render::glossary::Glossary;
+use crate::render::records::RecordViews;
+use crate::render::{self, LinkProblems};
+use crate::report::sprints::Analysis;
+use crate::search;
+use crate::write::Sink;
+pub use target::Target;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder from the command line; it may be outside the site.
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+    /// `check`: do everything but write, and treat broken links as errors.
+    pub check_only: bool,
+    /// The instant that decides what is "future" and "expired"; `None` means now.
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output_dir: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            check_only: false,
+            now: None,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub terms: usize,
+    /// Typed records (roles, terms, …), from pages and data files.
+    pub records: usize,
+    pub files: usize,
+    pub skipped: Vec<model::Skipped>,
+    pub warnings: Vec<Error>,
+    /// What the site asks for that teambook does not honour (Hugo keys, `layouts/`).
+    pub notes: Vec<String>,
+    pub output_dir: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+/// A failed build: every error found, plus the warnings that came before.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub errors: Vec<Error>,
+    pub warnings: Vec<Error>,
+}
+
+impl From<Vec<Error>> for BuildFailure {
+    fn from(errors: Vec<Error>) -> Self {
+        BuildFailure {
+            errors,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Output files by `/`-separated path, as a build into memory returns them.
+pub type OutputFiles = std::collections::HashMap<String, Vec<u8>>;
+
+/// Stage 1: what was read from disk.
+pub struct Input {
+    pub sources: Sources,
+    /// What the site asks for that teambook does not honour.
+    pub notes: Vec<String>,
+    /// The last commit date of each content file, in a Git checkout.
+    pub commits: std::collections::HashMap<PathBuf, Date>,
+}
+
+/// Stages 2–3: the site model, its records checked, and the sprint reports computed.
+pub struct Model {
+    pub site: Site,
+    pub sprints: Arc<Analysis>,
+}
+
+/// Stage 4a: every body rendered (shortcodes, Markdown, highlighting, glossary links), the
+/// template engine that rendered them, and the site's link problems.
+pub struct Bodies {
+    pub engine: Engine,
+    pub records: Arc<RecordViews>,
+    /// Page and section bodies with glossary links, in site order.
+    pub pages: Vec<Content>,
+    pub sections: Vec<Content>,
+    pub glossary: Glossary,
+    /// Paths served by files other than pages, for link checks.
+    pub extra_paths: HashSet<String>,
+    pub links: LinkProblems,
+    /// Bodies (before glossary links) and their keys, when the cache does not hold them yet.
+    to_cache: Option<(Vec<u64>, Vec<Content>)>,
+    pub warnings: Vec<Error>,
+}
+
+/// Stages 4b–5: every output rendered into the sink, and the search index built over it.
+pub struct Written {
+    sink: Sink,
+    pub files: usize,
+    /// The sidebar of each section, rendered once.
+    pub sidebars: Vec<String>,
+}
+
+/// A finished build.
+pub struct Built {
+    pub report: BuildReport,
+    /// The files, for a build into memory; empty otherwise.
+    pub files: OutputFiles,
+    /// Everything the build made, for `serve` to keep between saves.
+    pub state: State,
+}
+
+/// The last good build's sources, model, engine, bodies and sidebars.
+pub struct State {
+    pub sources: Sources,
+    pub site: Site,
+    pub engine: Engine,
+    pub records: Arc<RecordViews>,
+    pub sprints: Arc<Analysis>,
+    pub pages: Vec<Content>,
+    pub sections: Vec<Content>,
+    pub sidebars: Vec<String>,
+    pub extra_paths: HashSet<String>,
+    pub glossary: Glossary,
+    pub links: LinkProblems,
+}
+
+/// Builds the site at `opts.root` into its output folder (or, for `check`, nowhere).
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    build_with(opts, None).map(|built| built.report)
+}
+
+/// The whole pipeline. With `memory`, the site is built into memory (for `serve`), reusing
+/// the bodies `memory` holds from the last build.
+pub fn build_with(
+    opts: &BuildOptions,
+    memory: Option<&Mutex<BodyCache>>,
+) -> Result<Built, BuildFailure> {
+    let started = Instant::now();
+    let mut timings = Timings::new(started);
+    let (config, notes) = load::site_config(&opts.root)?;
+    let config = with_overrides(config, opts);
+    let target = Target::decide(opts, &config, memory)?;
+    let input = read(opts, config, notes)?;
+    timings.mark("load");
+    let model = assemble(opts, &input)?;
+    timings.mark("model");
+    let mut cache = target.cache(&model.site, &input.sources);
+    let mut bodies = render_bodies(opts, &input, &model, &target, &cache)?;
+    timings.mark("bodies");
+    let written = write(&input, &model, &mut bodies, &target, &mut cache)?;
+    timings.mark("render+write");
+    let (files, count) = (target.finish(written.sink), written.files);
+    let files = files.map_err(|e| failure(&bodies.warnings)(vec![e]))?;
+    timings.mark("commit");
+    timings.print();
+    let report = BuildReport {
+        pages: model.site.pages.len(),
+        sections: model.site.sections.len(),
+        terms: model.site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        records: model.site.records.list.len(),
+        files: count,
+        skipped: model.site.skipped.clone(),
+        warnings: bodies.warnings,
+        notes: input.notes,
+        output_dir: target.output_dir(),
+        elapsed: started.elapsed(),
+    };
+    let state = State {
+        sources: input.sources,
+        site: model.site,
+        engine: bodies.engine,
+        records: bodies.records,
+        sprints: model.sprints,
+        pages: bodies.pages,
+        sections: bodies.sections,
+        sidebars: written.sidebars,
+        extra_paths: bodies.extra_paths,
+        glossary: bodies.glossary,
+        links: bodies.links,
+    };
+    Ok(Built {
+        report,
+        files,
+        state,
+    })
+}
+
+/// The config with the command line's overrides.
+fn with_overrides(mut config: crate::config::Config, opts: &BuildOptions) -> crate::config::Config {
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
+    config
+}
+
+/// Stage 1: content, data, static files, templates and Git dates.
+fn read(
+    opts: &BuildOptions,
+    config: crate::config::Config,
+    notes: Vec<String>,
+) -> Result<Input, BuildFailure> {
+    let sources = load::load(&opts.root, config)?;
+    let commits = load::git::last_commits(&opts.root);
+    Ok(Input {
+        sources,
+        notes,
+        commits,
+    })
+}
+
+/// Stages 2–3: front matter parsed, the model assembled, records checked, sprints analysed.
+fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
+    let sources = &input.sources;
+    let config = &sources.config;
+    let include = model::Include {
+        drafts: opts.drafts || config.drafts,
+        future: opts.future || config.future,
+        now: opts.now.unwrap_or_else(jiff::Timestamp::now),
+    };
+    let mut site = model::assemble(config.clone(), sources.content.clone(), include)?;
+    // In a Git checkout, a page without `lastmod` was last updated by its file's last commit.
+    for page in &mut site.pages {
+        if page.meta.lastmod.is_none() {
+            page.meta.lastmod = input.commits.get(&page.path).cloned();
+        }
+    }
+    // Typed records: checked against their kinds; data-file records get pages. Backlog and
+    // sprint files may spell keys `Business Value`; they are read as `business_value`.
+    let data_files = crate::report::sprints::normalize_keys(&sources.data_files);
+    model::records::collect(&mut site, &data_files).map_err(|mut errors| {
+        crate::report::sprints::restore_lines(&mut errors, &sources.data_files);
+        errors
+    })?;
+    // Sprint reports: checked against the backlog, metrics and charts computed.
+    let sprints = Arc::new(crate::report::sprints::analyse(&site, &data_files)?);
+    Ok(Model { site, sprints })
+}
+
+/// Stage 4a: the engine, every body (from the cache when unchanged), glossary links, link
+/// checks.
+fn render_bodies(
+    opts: &BuildOptions,
+    input: &Input,
+    model: &Model,
+    target: &Target,
+    cache: &BodyCache,
+) -> Result<Bodies, BuildFailure> {
+    let (site, sources) = (&model.site, &input.sources);
+    let records = Arc::new(RecordViews::new(site, &model.sprints));
+    let engine = Engine::for_site(
+        site,
+        sources,
+        records.clone(),
+        model.sprints.clone(),
+        target.is_memory(),
+    )?;
+    let (mut pages, mut sections, keys) =
+        render::render_bodies(site, &engine, Highlighter::global(), cache)?;
+    // Bodies are cached before glossary links, which depend on every page's terms; a cache
+    // that already holds every body is left as it is.
+    let to_cache = (!cache.holds_exactly(&keys))
+        .then(|| (keys, pages.iter().chain(&sections).cloned().collect()));
+    let glossary = Glossary::new(site);
+    render::glossary::apply(site, &glossary, &mut pages, &mut sections);
+    let extra_paths = render::static_paths(site, sources);
+    let links = render::check_links(site, &pages, &sections, &extra_paths);
+    let mut warnings = sources.warnings.clone();
+    let link_problems = links.all();
+    if opts.check_only && !link_problems.is_empty() {
+        return Err(BuildFailure {
+            errors: link_problems,
+            warnings,
+        });
+    }
+    warnings.extend(link_problems);
+    Ok(Bodies {
+        engine,
+        records,
+        pages,
+        sections,
+        glossary,
+        extra_paths,
+        links,
+        to_cache,
+        warnings,
+    })
+}
+
+/// Stages 4b–5: every page, list, feed and static file rendered into the target's sink, then
+/// the search index over them while the body cache is stored.
+fn write(
+    input: &Input,
+    model: &Model,
+    bodies: &mut Bodies,
+    target: &Target,
+    cache: &mut BodyCache,
+) -> Result<Written, BuildFailure> {
+    let (site, sources) = (&model.site, &input.sources);
+    let Bodies {
+        engine,
+        records,
+        pages,
+        sections,
+        to_cache,
+        warnings,
+        ..
+    } = bodies;
+    let fail = failure(warnings);
+    let sink = target.sink().map_err(|e| fail(vec![e]))?;
+    let views = Views::new(site, pages, sections, records);
+    // The navigation tree needs rendered bodies only for titles; it is built once per build.
+    engine.set_site(&views);
+    let rendered = render::render_outputs(site, sources, engine, &views, &sink).map_err(&fail)?;
+    // Building the index is mostly one core's work, and the cache needs only the bodies.
+    let search_record = crate::render::cache::search_record(&sources.root);
+    let indexed = std::thread::scope(|scope| {
+        let stored = scope.spawn(|| {
+            if let Some((keys, contents)) = to_cache.take() {
+                cache.store(
+                    keys.into_iter()
+                        .zip(contents)
+                        .filter(|(k, _)| *k != 0)
+                        .collect(),
+                );
+            }
+        });
+        let indexed = search::write_index(&sink, &site.config.language, search_record.as_deref());
+        // Storing cannot fail (a cache that cannot be written is skipped); a panic is passed on.
+        if let Err(panic) = stored.join() {
+            std::panic::resume_unwind(panic);
+        }
+        indexed
+    });
+    let indexed = indexed.map_err(|e| fail(vec![e]))?;
+    Ok(Written {
+        sink,
+        files: rendered.files + indexed,
+        sidebars: rendered.sidebars,
+    })
+}
+
+/// Turns errors into a failure that keeps the warnings found before them.
+fn failure(warnings: &[Error]) -> impl Fn(Vec<Error>) -> BuildFailure + '_ {
+    move |errors| BuildFailure {
+        errors,
+        warnings: warnings.to_vec(),
+    }
+}
+
+/// Stage timings, printed to stderr when `TEAMBOOK_TIMINGS` is set (for profiling).
+struct Timings {
+    enabled: bool,
+    last: Instant,
+    marks: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn new(start: Instant) -> Self {
+        Timings {
+            enabled: std::env::var_os("TEAMBOOK_TIMINGS").is_some(),
+            last: start,
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, stage: &'static str) {
+        if self.enabled {
+            let now = Instant::now();
+            self.marks.push((stage, now - self.last));
+            self.last = now;
+        }
+    }
+
+    fn print(&self) {
+        for (stage, d) in &self.marks {
+            eprintln!("timing: {stage:<14} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+}
