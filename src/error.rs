@@ -256,6 +256,21 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// A hint for a word that names nothing: "did you mean `x`?", else the known names (up to
+/// twelve), else that there are none of `what` yet.
+pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, what: &str) -> String {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    match did_you_mean(word, candidates.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if candidates.is_empty() => format!("there are no {what} yet"),
+        None => {
+            let mut list: Vec<&str> = candidates.into_iter().take(12).collect();
+            list.sort_unstable();
+            format!("known {what}: {}", list.join(", "))
+        }
+    }
+}
+
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -19,10 +19,9 @@
 
 pub mod build;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod error;
-pub mod hugo;
-pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             from_hugo: Some(hugo_dir),
         } => {
             let _ = dir;
-            match teambook::hugo::init_from_hugo(&hugo_dir) {
+            match teambook::commands::init::init_from_hugo(&hugo_dir) {
                 Ok(path) => {
                     if !cli.quiet {
                         println!(
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         }
         Command::Init { dir, force, .. } => {
             let dir = dir.unwrap_or_else(|| cli.root.clone());
-            match teambook::init::init(&dir, force) {
+            match teambook::commands::init::init(&dir, force) {
                 Ok(written) => {
                     if !cli.quiet {
                         println!(
@@ -58,15 +58,17 @@ fn main() -> ExitCode {
         Command::Check(args) => run(&cli.root, cli.quiet, args, true, color),
         Command::Serve(args) => serve(&cli.root, cli.quiet, args, color),
         Command::Schema { kind } => schema(kind.as_deref(), color),
-        Command::New { kind, name } => match teambook::init::new_record(&cli.root, &kind, &name) {
-            Ok(path) => {
-                if !cli.quiet {
-                    println!("Created {}", path.display());
+        Command::New { kind, name } => {
+            match teambook::commands::new::new_record(&cli.root, &kind, &name) {
+                Ok(path) => {
+                    if !cli.quiet {
+                        println!("Created {}", path.display());
+                    }
+                    ExitCode::SUCCESS
                 }
-                ExitCode::SUCCESS
+                Err(e) => fail(&[e], color),
             }
-            Err(e) => fail(&[e], color),
-        },
+        }
     }
 }
 
@@ -152,7 +154,8 @@ fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool)
 }
 
 fn schema(kind: Option<&str>, color: bool) -> ExitCode {
-    use teambook::model::records::{KINDS, json_schema, kind_or_hint};
+    use teambook::model::records::schema::json_schema;
+    use teambook::model::records::{KINDS, kind_or_hint};
     let value = match kind {
         Some(name) => match kind_or_hint(name) {
             Ok(k) => json_schema(k),

@@ -262,9 +262,9 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
     }
     // Typed records: checked against their kinds; data-file records get pages. Backlog and
     // sprint files may spell keys `Business Value`; they are read as `business_value`.
-    let data_files = crate::report::sprints::normalize_keys(&sources.data_files);
+    let data_files = model::records::values::normalize_keys(&sources.data_files);
     model::records::collect(&mut site, &data_files).map_err(|mut errors| {
-        crate::report::sprints::restore_lines(&mut errors, &sources.data_files);
+        model::records::values::restore_lines(&mut errors, &sources.data_files);
         errors
     })?;
     // Sprint reports: checked against the backlog, metrics and charts computed.

@@ -2,6 +2,7 @@
 //! files as text, content assets, static files, templates in override order, and free data.
 
 pub mod git;
+pub mod hugo;
 
 use std::path::{Path, PathBuf};
 
@@ -86,7 +87,7 @@ pub fn site_config(root: &Path) -> Result<(Config, Vec<String>), Vec<Error>> {
     if root.join(CONFIG_FILE).is_file() {
         return load_config(root).map(|c| (c, Vec::new()));
     }
-    match crate::hugo::load(root)? {
+    match hugo::load(root)? {
         Some(h) => Ok((h.config, h.notes)),
         None => Ok((Config::default(), Vec::new())),
     }

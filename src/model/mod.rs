@@ -387,14 +387,14 @@ pub fn assemble(
                         .components()
                         .map(|c| c.as_os_str().to_string_lossy().into_owned())
                         .collect();
-                    let fields = crate::hugo::PermalinkFields {
+                    let fields = crate::model::url::PermalinkFields {
                         date: meta.date.as_ref().map(|d| &d.instant),
                         sections: &names,
                         title: &title,
                         slug: meta.slug.as_deref(),
                         filename: &stem,
                     };
-                    let expanded = crate::hugo::expand_permalink(pattern, &fields);
+                    let expanded = crate::model::url::expand_permalink(pattern, &fields);
                     match normalize_site_path(&expanded) {
                         Ok(u) => u,
                         Err(problem) => {
@@ -709,14 +709,14 @@ fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
 /// A term's URL from a `permalinks` pattern (`tags: /topic/:slug/`).
 fn term_url(pattern: &str, taxonomy: &str, name: &str, slug: &str) -> String {
     let sections = vec![taxonomy.to_string()];
-    let fields = crate::hugo::PermalinkFields {
+    let fields = crate::model::url::PermalinkFields {
         date: None,
         sections: &sections,
         title: name,
         slug: Some(slug),
         filename: slug,
     };
-    normalize_site_path(&crate::hugo::expand_permalink(pattern, &fields))
+    normalize_site_path(&crate::model::url::expand_permalink(pattern, &fields))
         .unwrap_or_else(|_| format!("/{}/{slug}/", urlize(taxonomy)))
 }
 

@@ -97,9 +97,118 @@ pub fn with_base(base_path: &str, site_path: &str) -> String {
     s
 }
 
+/// Permalink tokens Hugo knows and teambook fills in.
+pub const PERMALINK_TOKENS: &[&str] = &[
+    ":year",
+    ":month",
+    ":monthname",
+    ":day",
+    ":weekday",
+    ":weekdayname",
+    ":yearday",
+    ":section",
+    ":sections",
+    ":title",
+    ":slug",
+    ":filename",
+    ":slugorfilename",
+    ":contentbasename",
+    ":slugorcontentbasename",
+];
+
+/// What a permalink pattern is filled with for one page.
+pub struct PermalinkFields<'a> {
+    pub date: Option<&'a jiff::Timestamp>,
+    /// Folder names from `content/` down to the page's section.
+    pub sections: &'a [String],
+    pub title: &'a str,
+    pub slug: Option<&'a str>,
+    /// File name without extension (or the bundle's folder name).
+    pub filename: &'a str,
+}
+
+/// Expands `/:year/:month/:slug/`; unknown tokens are kept as written.
+pub fn expand_permalink(pattern: &str, f: &PermalinkFields) -> String {
+    let date = f.date.map(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC));
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        let len = tail
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(tail.len());
+        let token = &tail[..len];
+        let u = crate::model::url::urlize;
+        let value: Option<String> = match token {
+            "year" => date.as_ref().map(|d| format!("{:04}", d.year())),
+            "month" => date.as_ref().map(|d| format!("{:02}", d.month())),
+            "monthname" => date
+                .as_ref()
+                .map(|d| d.strftime("%B").to_string().to_lowercase()),
+            "day" => date.as_ref().map(|d| format!("{:02}", d.day())),
+            "weekday" => date
+                .as_ref()
+                .map(|d| d.weekday().to_sunday_zero_offset().to_string()),
+            "weekdayname" => date
+                .as_ref()
+                .map(|d| d.strftime("%A").to_string().to_lowercase()),
+            "yearday" => date.as_ref().map(|d| d.day_of_year().to_string()),
+            "section" => Some(f.sections.first().map(|s| u(s)).unwrap_or_default()),
+            "sections" => Some(
+                f.sections
+                    .iter()
+                    .map(|s| u(s))
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            ),
+            "title" => Some(u(f.title)),
+            "slug" => Some(u(f.slug.unwrap_or(f.title))),
+            "filename" | "contentbasename" => Some(u(f.filename)),
+            "slugorfilename" | "slugorcontentbasename" => Some(u(f.slug.unwrap_or(f.filename))),
+            _ => None,
+        };
+        match value {
+            Some(v) => out.push_str(&v),
+            None => {
+                out.push(':');
+                out.push_str(token);
+            }
+        }
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permalinks_expand() {
+        let date: jiff::Timestamp = "2025-03-07T10:00:00Z".parse().unwrap();
+        let sections = vec!["Posts".to_string()];
+        let f = PermalinkFields {
+            date: Some(&date),
+            sections: &sections,
+            title: "Hello World",
+            slug: None,
+            filename: "hello",
+        };
+        assert_eq!(
+            expand_permalink("/:year/:month/:day/:slug/", &f),
+            "/2025/03/07/hello-world/"
+        );
+        assert_eq!(
+            expand_permalink("/:section/:filename/", &f),
+            "/posts/hello/"
+        );
+        assert_eq!(
+            expand_permalink("/:monthname/:slugorfilename/:nope/", &f),
+            "/march/hello/:nope/"
+        );
+    }
 
     #[test]
     fn urlize_like_hugo() {

@@ -10,9 +10,10 @@ use serde_json::{Map, Value};
 use tera::{Kwargs, State, Tera};
 
 use crate::model::Site;
+use crate::model::records::values::STATUSES;
 use crate::model::records::{FieldType, Record, Records};
 use crate::model::url::with_base;
-use crate::report::sprints::{self, Analysis};
+use crate::report::sprints::Analysis;
 
 /// Every record as the map templates see: its fields plus `kind`, `id`, `title`, `url`,
 /// `weight`, `source`, and for guide steps `step` and `steps`.
@@ -494,13 +495,10 @@ pub fn register_sprints(tera: &mut Tera, analysis: Arc<Analysis>) {
                 .map(|s| s.trim().replace([' ', '-'], "_"))
                 .filter(|s| !s.is_empty())
                 .collect();
-            if let Some(bad) = wanted
-                .iter()
-                .find(|w| !sprints::STATUSES.contains(&w.as_str()))
-            {
+            if let Some(bad) = wanted.iter().find(|w| !STATUSES.contains(&w.as_str())) {
                 return Err(tera::Error::message(format!(
                     "backlog: unknown status `{bad}`; use {}",
-                    sprints::STATUSES.join(", ")
+                    STATUSES.join(", ")
                 )));
             }
             let list: Vec<&Value> = a

@@ -371,175 +371,6 @@ fn menu_items(items: &Value) -> Vec<MenuItem> {
         .collect()
 }
 
-/// The `teambook.yaml` equivalent of a Hugo config, for `teambook init --from-hugo`.
-pub fn to_teambook_yaml(h: &HugoConfig) -> String {
-    let c = &h.config;
-    let mut root = Map::new();
-    root.insert("title".into(), Value::from(c.title.clone()));
-    root.insert("base_url".into(), Value::from(c.base_url.clone()));
-    root.insert("language".into(), Value::from(c.language.clone()));
-    if !c.description.is_empty() {
-        root.insert("description".into(), Value::from(c.description.clone()));
-    }
-    root.insert(
-        "taxonomies".into(),
-        serde_json::to_value(&c.taxonomies).unwrap_or_default(),
-    );
-    root.insert("paginate".into(), Value::from(c.paginate));
-    if !c.menus.is_empty() {
-        root.insert(
-            "menus".into(),
-            serde_json::to_value(&c.menus).unwrap_or_default(),
-        );
-    }
-    if !c.params.is_empty() {
-        root.insert("params".into(), Value::Object(c.params.clone()));
-    }
-    if c.drafts {
-        root.insert("drafts".into(), Value::Bool(true));
-    }
-    if c.future {
-        root.insert("future".into(), Value::Bool(true));
-    }
-    let mut md = Map::new();
-    md.insert(
-        "smart_punctuation".into(),
-        Value::Bool(c.markdown.smart_punctuation),
-    );
-    md.insert("unsafe_html".into(), Value::Bool(c.markdown.unsafe_html));
-    root.insert("markdown".into(), Value::Object(md));
-    if !c.permalinks.is_empty() {
-        root.insert(
-            "permalinks".into(),
-            serde_json::to_value(&c.permalinks).unwrap_or_default(),
-        );
-    }
-    root.insert("rss".into(), Value::Bool(c.rss));
-    if c.output_dir != "public" {
-        root.insert("output_dir".into(), Value::from(c.output_dir.clone()));
-    }
-    let mut out = String::from("# Written by `teambook init --from-hugo` from ");
-    out.push_str(
-        &h.files
-            .iter()
-            .map(|f| crate::load::slash_path(f))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    out.push('\n');
-    for n in &h.notes {
-        out.push_str("# ");
-        out.push_str(n);
-        out.push('\n');
-    }
-    out.push_str(&crate::yaml::to_string(&Value::Object(root)));
-    out
-}
-
-/// Writes `teambook.yaml` for the Hugo site in `dir`; refuses to replace an existing one.
-pub fn init_from_hugo(dir: &Path) -> Result<PathBuf, Vec<Error>> {
-    let target = dir.join(crate::config::CONFIG_FILE);
-    if target.exists() {
-        return Err(vec![Error::Usage(format!(
-            "{} already exists; remove it first to write it again from the Hugo config",
-            target.display()
-        ))]);
-    }
-    let Some(h) = load(dir)? else {
-        return Err(vec![Error::Usage(format!(
-            "{} has no Hugo config (hugo.toml, config.toml, … or config/_default/)",
-            dir.display()
-        ))]);
-    };
-    let yaml = to_teambook_yaml(&h);
-    std::fs::write(&target, yaml).map_err(|e| vec![Error::io(&target, e)])?;
-    Ok(target)
-}
-
-/// Permalink tokens Hugo knows and teambook fills in.
-pub const PERMALINK_TOKENS: &[&str] = &[
-    ":year",
-    ":month",
-    ":monthname",
-    ":day",
-    ":weekday",
-    ":weekdayname",
-    ":yearday",
-    ":section",
-    ":sections",
-    ":title",
-    ":slug",
-    ":filename",
-    ":slugorfilename",
-    ":contentbasename",
-    ":slugorcontentbasename",
-];
-
-/// What a permalink pattern is filled with for one page.
-pub struct PermalinkFields<'a> {
-    pub date: Option<&'a jiff::Timestamp>,
-    /// Folder names from `content/` down to the page's section.
-    pub sections: &'a [String],
-    pub title: &'a str,
-    pub slug: Option<&'a str>,
-    /// File name without extension (or the bundle's folder name).
-    pub filename: &'a str,
-}
-
-/// Expands `/:year/:month/:slug/`; unknown tokens are kept as written.
-pub fn expand_permalink(pattern: &str, f: &PermalinkFields) -> String {
-    let date = f.date.map(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC));
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut rest = pattern;
-    while let Some(i) = rest.find(':') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + 1..];
-        let len = tail
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-            .unwrap_or(tail.len());
-        let token = &tail[..len];
-        let u = crate::model::url::urlize;
-        let value: Option<String> = match token {
-            "year" => date.as_ref().map(|d| format!("{:04}", d.year())),
-            "month" => date.as_ref().map(|d| format!("{:02}", d.month())),
-            "monthname" => date
-                .as_ref()
-                .map(|d| d.strftime("%B").to_string().to_lowercase()),
-            "day" => date.as_ref().map(|d| format!("{:02}", d.day())),
-            "weekday" => date
-                .as_ref()
-                .map(|d| d.weekday().to_sunday_zero_offset().to_string()),
-            "weekdayname" => date
-                .as_ref()
-                .map(|d| d.strftime("%A").to_string().to_lowercase()),
-            "yearday" => date.as_ref().map(|d| d.day_of_year().to_string()),
-            "section" => Some(f.sections.first().map(|s| u(s)).unwrap_or_default()),
-            "sections" => Some(
-                f.sections
-                    .iter()
-                    .map(|s| u(s))
-                    .collect::<Vec<_>>()
-                    .join("/"),
-            ),
-            "title" => Some(u(f.title)),
-            "slug" => Some(u(f.slug.unwrap_or(f.title))),
-            "filename" | "contentbasename" => Some(u(f.filename)),
-            "slugorfilename" | "slugorcontentbasename" => Some(u(f.slug.unwrap_or(f.filename))),
-            _ => None,
-        };
-        match value {
-            Some(v) => out.push_str(&v),
-            None => {
-                out.push(':');
-                out.push_str(token);
-            }
-        }
-        rest = &tail[len..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -618,31 +449,6 @@ theme = "ananke"
     }
 
     #[test]
-    fn permalinks_expand() {
-        let date: jiff::Timestamp = "2025-03-07T10:00:00Z".parse().unwrap();
-        let sections = vec!["Posts".to_string()];
-        let f = PermalinkFields {
-            date: Some(&date),
-            sections: &sections,
-            title: "Hello World",
-            slug: None,
-            filename: "hello",
-        };
-        assert_eq!(
-            expand_permalink("/:year/:month/:day/:slug/", &f),
-            "/2025/03/07/hello-world/"
-        );
-        assert_eq!(
-            expand_permalink("/:section/:filename/", &f),
-            "/posts/hello/"
-        );
-        assert_eq!(
-            expand_permalink("/:monthname/:slugorfilename/:nope/", &f),
-            "/march/hello/:nope/"
-        );
-    }
-
-    #[test]
     fn config_files_merge_and_layouts_are_noted() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -668,7 +474,7 @@ theme = "ananke"
             "{:?}",
             h.notes
         );
-        let yaml = to_teambook_yaml(&h);
+        let yaml = crate::commands::init::to_teambook_yaml(&h);
         let back = Config::parse(Path::new("teambook.yaml"), &yaml).unwrap();
         assert_eq!(back.title, "From root");
         assert_eq!(back.params["motto"], "ship it");
