@@ -590,7 +590,7 @@ mod tests {
         let record = dir.path().join("search.json");
         let build = |text: &str| {
             let sink = Sink::stage(&out).unwrap();
-            sink.write(crate::write::MARKER, b"").unwrap();
+            sink.write(crate::render::feeds::MARKER, b"").unwrap();
             let html = page("Pod", text.trim_start_matches('!'));
             // A leading `!` changes the page outside the indexed element only.
             let html = match text.starts_with('!') {

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::Error;
+use crate::render::Output;
+use crate::render::feeds::MARKER;
 
 /// Where rendered files go: a private folder beside the output, memory (`serve`), or nowhere
 /// (`check`).
@@ -37,9 +39,6 @@ pub struct Staged {
     #[cfg(test)]
     fail_on: Option<String>,
 }
-
-/// The marker every teambook output has; a folder without it is never replaced.
-pub const MARKER: &str = ".nojekyll";
 
 impl Sink {
     /// Prepares a fresh staging folder beside `target`.
@@ -129,6 +128,16 @@ impl Drop for Staged {
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+impl Output for Sink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        Sink::write(self, rel, bytes)
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), Error> {
+        Sink::copy(self, rel, from)
     }
 }
 

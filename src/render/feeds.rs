@@ -11,9 +11,14 @@ use crate::load::{Sources, StaticSource, slash_path};
 use crate::model::Site;
 use crate::model::url::{normalize_site_path, output_file, with_base};
 use crate::parse::highlight;
-use crate::render::context::{Views, pager_path};
+use crate::render::Output;
+use crate::render::context::Views;
 use crate::render::engine::Engine;
-use crate::write::{MARKER, Sink};
+use crate::render::pager::pager_path;
+
+/// The file every teambook output has (it tells GitHub Pages not to run Jekyll); the write
+/// stage never replaces a folder without it.
+pub const MARKER: &str = ".nojekyll";
 
 /// Writes everything that is not a page, section or taxonomy; returns the number of files.
 pub fn write_extras(
@@ -21,7 +26,7 @@ pub fn write_extras(
     sources: &Sources,
     engine: &Engine,
     views: &Views,
-    sink: &Sink,
+    out: &dyn Output,
 ) -> Result<usize, Vec<Error>> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     files.push((MARKER.into(), Vec::new()));
@@ -104,17 +109,17 @@ pub fn write_extras(
     let statics: Vec<Result<(), Error>> = last_static
         .par_iter()
         .map(|(dest, src)| match src {
-            StaticSource::Disk(path) => sink.copy(dest, path),
-            StaticSource::Embedded(bytes) => sink.write(dest, bytes),
+            StaticSource::Disk(path) => out.copy(dest, path),
+            StaticSource::Embedded(bytes) => out.write(dest, bytes),
         })
         .collect();
     let assets: Vec<Result<(), Error>> = sources
         .content_assets
         .par_iter()
-        .map(|rel| sink.copy(&asset_dest(site, rel), &sources.root.join(rel)))
+        .map(|rel| out.copy(&asset_dest(site, rel), &sources.root.join(rel)))
         .collect();
     let generated: Vec<Result<(), Error>> =
-        files.par_iter().map(|(p, b)| sink.write(p, b)).collect();
+        files.par_iter().map(|(p, b)| out.write(p, b)).collect();
     let count = statics.len() + assets.len() + generated.len();
     for r in statics.into_iter().chain(assets).chain(generated) {
         if let Err(e) = r {

@@ -1,6 +1,6 @@
 //! Stage 4: rendering. In: the site model and the template engine. Out: every file of the site
 //! (pages, sections with their pagers, taxonomies, feeds, sitemap, aliases, 404, robots.txt)
-//! handed to a `Sink` as soon as it is rendered, in parallel.
+//! handed to an [`Output`] as soon as it is rendered, in parallel.
 
 pub mod cache;
 pub mod content;
@@ -8,6 +8,7 @@ pub mod context;
 pub mod engine;
 pub mod feeds;
 pub mod glossary;
+pub mod pager;
 pub mod records;
 
 use std::collections::HashSet;
@@ -20,11 +21,19 @@ use crate::load::Sources;
 use crate::model::Site;
 use crate::model::url::{output_file, with_base};
 use crate::parse::highlight::Highlighter;
-use crate::write::Sink;
 use cache::BodyCache;
 use content::{Body, Content, render_body};
-use context::{Views, pager_links, pager_path, paginator};
+use context::Views;
 use engine::Engine;
+use pager::{insert_paginator, pager_count, pager_links, pager_path, paginator, slice};
+
+/// Where rendered files go; the write stage's sink is one.
+pub trait Output: Sync {
+    /// Puts one file, `rel` being a `/`-separated path inside the output.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error>;
+    /// Puts a copy of the file at `from`.
+    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<(), Error>;
+}
 
 /// Page bodies, section bodies (in site order) and the cache key of each (pages first).
 pub type Bodies = (Vec<Content>, Vec<Content>, Vec<u64>);
@@ -266,17 +275,17 @@ pub struct Rendered {
     pub sidebars: Vec<String>,
 }
 
-/// Renders all output files into `sink`.
+/// Renders all output files into `out`.
 pub fn render_outputs(
     site: &Site,
     sources: &Sources,
     engine: &Engine,
     views: &Views,
-    sink: &Sink,
+    out: &dyn Output,
 ) -> Result<Rendered, Vec<Error>> {
     let sidebars = render_sidebars(site, engine, views).map_err(|e| vec![e])?;
-    let count = run_jobs(site, engine, views, sink, &sidebars, &all_jobs(site, views))?;
-    let extras = feeds::write_extras(site, sources, engine, views, sink)?;
+    let count = run_jobs(site, engine, views, out, &sidebars, &all_jobs(site, views))?;
+    let extras = feeds::write_extras(site, sources, engine, views, out)?;
     Ok(Rendered {
         files: count + extras,
         sidebars,
@@ -312,7 +321,7 @@ pub fn render_with_templates(
     before: &Engine,
     engine: &Engine,
     views: &Views,
-    sink: &Sink,
+    out: &dyn Output,
     sidebars: &mut Vec<String>,
     affected: &dyn Fn(&str) -> bool,
 ) -> Result<(), Vec<Error>> {
@@ -328,10 +337,10 @@ pub fn render_with_templates(
                 || affected(&job_template(site, before, job))
         })
         .collect();
-    run_jobs(site, engine, views, sink, sidebars, &jobs)?;
+    run_jobs(site, engine, views, out, sidebars, &jobs)?;
     if affected("404.html") {
         if let Some(html) = feeds::not_found(site, engine).map_err(|e| vec![e])? {
-            sink.write("404.html", &html).map_err(|e| vec![e])?;
+            out.write("404.html", &html).map_err(|e| vec![e])?;
         }
     }
     Ok(())
@@ -344,7 +353,7 @@ pub fn render_page_outputs(
     site: &Site,
     engine: &Engine,
     views: &Views,
-    sink: &Sink,
+    out: &dyn Output,
     sidebars: &[String],
     i: usize,
 ) -> Result<usize, Vec<Error>> {
@@ -361,10 +370,10 @@ pub fn render_page_outputs(
             }
         }
     }
-    let count = run_jobs(site, engine, views, sink, sidebars, &jobs)?;
+    let count = run_jobs(site, engine, views, out, sidebars, &jobs)?;
     let feeds = feeds::feeds_of_page(site, views, i);
     for (path, bytes) in &feeds {
-        sink.write(path, bytes).map_err(|e| vec![e])?;
+        out.write(path, bytes).map_err(|e| vec![e])?;
     }
     Ok(count + feeds.len())
 }
@@ -374,7 +383,7 @@ pub fn render_section_outputs(
     site: &Site,
     engine: &Engine,
     views: &Views,
-    sink: &Sink,
+    out: &dyn Output,
     sidebars: &[String],
     s: usize,
 ) -> Result<usize, Vec<Error>> {
@@ -382,7 +391,7 @@ pub fn render_section_outputs(
         site,
         engine,
         views,
-        sink,
+        out,
         sidebars,
         &section_jobs(site, views, s, None),
     )
@@ -409,13 +418,13 @@ fn run_jobs(
     site: &Site,
     engine: &Engine,
     views: &Views,
-    sink: &Sink,
+    out: &dyn Output,
     sidebars: &[String],
     jobs: &[Job],
 ) -> Result<usize, Vec<Error>> {
     let results: Vec<Result<usize, Error>> = jobs
         .par_iter()
-        .map(|job| render_job(site, engine, views, sink, sidebars, job))
+        .map(|job| render_job(site, engine, views, out, sidebars, job))
         .collect();
     let mut errors: Vec<Error> = Vec::new();
     let mut count = 0;
@@ -442,31 +451,6 @@ enum Job {
     TaxonomyList(usize),
     /// taxonomy, term, pager number, pager count, per pager, the list's pager links
     Term(usize, usize, usize, usize, usize, tera::Value),
-}
-
-/// `paginator` in a list's context: the paginator, or none for a list of one pager.
-fn insert_paginator(ctx: &mut tera::Context, paginator: Option<tera::Value>) {
-    match paginator {
-        Some(p) => ctx.insert_value("paginator", p),
-        None => ctx.insert("paginator", &None::<()>),
-    }
-}
-
-fn pager_count(items: usize, per: usize) -> usize {
-    if per == 0 {
-        1
-    } else {
-        items.div_ceil(per).max(1)
-    }
-}
-
-fn slice(list: &[usize], n: usize, per: usize) -> &[usize] {
-    if per == 0 {
-        return list;
-    }
-    let start = ((n - 1) * per).min(list.len());
-    let end = (start + per).min(list.len());
-    &list[start..end]
 }
 
 /// The template rendered once per section as the `sidebar` of its pages.
@@ -513,7 +497,7 @@ fn render_job(
     site: &Site,
     engine: &Engine,
     views: &Views,
-    sink: &Sink,
+    out: &dyn Output,
     sidebars: &[String],
     job: &Job,
 ) -> Result<usize, Error> {
@@ -608,7 +592,7 @@ fn render_job(
         return Err(missing_template(owner, &template));
     }
     let html = engine.render(&template, &ctx)?;
-    sink.write(&output_file(&site_path), html.as_bytes())?;
+    out.write(&output_file(&site_path), html.as_bytes())?;
     Ok(1)
 }
 
