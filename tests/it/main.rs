@@ -1,0 +1,15 @@
+//! The one integration test binary: a module per feature, so the crate links once.
+
+mod common;
+
+mod build;
+mod cli;
+mod errors;
+mod examples;
+mod hugo;
+mod live;
+mod output;
+mod records;
+mod search;
+mod serve;
+mod sprints;
