@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Span;
 use crate::error::{Error, did_you_mean};
 use crate::yaml;
 
@@ -179,8 +180,7 @@ impl Config {
         let raw: serde_json::Value = if text.trim().is_empty() {
             serde_json::Value::Object(Default::default())
         } else {
-            yaml::from_str(text)
-                .map_err(|e| vec![Error::at(path, text, e.line, e.col, e.message)])?
+            yaml::from_str(text).map_err(|e| vec![e.in_file(path, text, 1)])?
         };
         let Some(map) = raw.as_object() else {
             return Err(vec![Error::at(
@@ -203,7 +203,7 @@ impl Config {
         }
         let config: Config = yaml::from_str(text).map_err(|e| {
             vec![
-                Error::at(path, text, e.line, e.col, e.message)
+                e.in_file(path, text, 1)
                     .with_help("see the config keys in README.md"),
             ]
         })?;
@@ -271,7 +271,8 @@ fn unknown_keys(
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known keys: {}", known.join(", ")),
             };
-            Error::at(path, text, line, col, what).with_help(help)
+            let span = Span::new(path, line, col).with_len(k.chars().count());
+            Error::located(span, text, what).with_help(help)
         })
         .collect()
 }

@@ -6,15 +6,56 @@ use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+/// Where a located problem is: a file, the 1-based line and column (in characters) where it
+/// starts, and how many characters of that line it covers (the width of its caret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+}
+
+impl Span {
+    /// One character at `line:col` of `path`.
+    pub fn new(path: &Path, line: usize, col: usize) -> Span {
+        Span {
+            path: path.to_path_buf(),
+            line,
+            col,
+            len: 1,
+        }
+    }
+
+    /// The bytes `range` of `text`, the contents of `path`, as a parser reports them; a range
+    /// over several lines covers the rest of its first line.
+    pub fn of_bytes(path: &Path, text: &str, range: std::ops::Range<usize>) -> Span {
+        let (line, col) = line_col(text, range.start);
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let end = floor_char_boundary(text, range.end.min(text.len())).max(start);
+        let first_line = text[start..end].split('\n').next().unwrap_or("");
+        Span {
+            len: first_line.chars().count().max(1),
+            ..Span::new(path, line, col)
+        }
+    }
+
+    /// The same place, `len` characters wide (at least one).
+    pub fn with_len(self, len: usize) -> Span {
+        Span {
+            len: len.max(1),
+            ..self
+        }
+    }
+}
+
 /// One problem, located as precisely as the stage that found it could.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A problem at a line and column of a file.
-    #[error("{}:{line}:{col}: {message}", path.display())]
+    /// A problem at a span of a file.
+    #[error("{}:{}:{}: {message}", span.path.display(), span.line, span.col)]
     At {
-        path: PathBuf,
-        line: usize,
-        col: usize,
+        span: Span,
         message: String,
         /// The text of the offending line, without its newline.
         source_line: Option<String>,
@@ -44,16 +85,12 @@ impl Clone for Error {
     fn clone(&self) -> Self {
         match self {
             Error::At {
-                path,
-                line,
-                col,
+                span,
                 message,
                 source_line,
                 help,
             } => Error::At {
-                path: path.clone(),
-                line: *line,
-                col: *col,
+                span: span.clone(),
                 message: message.clone(),
                 source_line: source_line.clone(),
                 help: help.clone(),
@@ -85,14 +122,32 @@ impl Error {
         col: usize,
         message: impl Into<String>,
     ) -> Self {
+        Self::located(Span::new(path, line, col), text, message)
+    }
+
+    /// An error at `span`, quoting its line of `text`, the contents of the span's file.
+    pub fn located(span: Span, text: &str, message: impl Into<String>) -> Self {
         Error::At {
-            path: path.to_path_buf(),
-            line,
-            col,
+            source_line: text
+                .lines()
+                .nth(span.line.saturating_sub(1))
+                .map(str::to_string),
+            span,
             message: message.into(),
-            source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
             help: None,
         }
+    }
+
+    /// An error at the bytes `range` of `text` that a parser reports (TOML's spans), or at its
+    /// start when the parser gives none.
+    pub fn at_bytes(
+        path: &Path,
+        text: &str,
+        range: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        let span = Span::of_bytes(path, text, range.unwrap_or(0..1));
+        Self::located(span, text, message)
     }
 
     /// An error at a byte offset of `text`, the contents of `path`.
@@ -127,16 +182,15 @@ impl Error {
 
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Error::At { path, .. } | Error::File { path, .. } | Error::Io { path, .. } => {
-                Some(path)
-            }
+            Error::At { span, .. } => Some(&span.path),
+            Error::File { path, .. } | Error::Io { path, .. } => Some(path),
             Error::Usage(_) => None,
         }
     }
 
     pub fn line(&self) -> Option<usize> {
         match self {
-            Error::At { line, .. } => Some(*line),
+            Error::At { span, .. } => Some(span.line),
             _ => None,
         }
     }
@@ -163,19 +217,23 @@ impl Error {
         };
         let mut out = format!("{label}: {self}\n");
         if let Error::At {
-            line,
-            col,
+            span,
             source_line: Some(src),
             ..
         } = self
         {
-            let gutter = line.to_string();
+            let gutter = span.line.to_string();
             let pad = " ".repeat(gutter.len());
             let shown = src.replace('\t', " ");
-            let caret_pad = src.chars().take(col.saturating_sub(1)).count();
+            let caret_pad = src.chars().take(span.col.saturating_sub(1)).count();
+            // As wide as the span, within the line (a caret past its end marks the end).
+            let width = span
+                .len
+                .min(src.chars().count().saturating_sub(caret_pad))
+                .max(1);
             out.push_str(&format!("{pad} |\n{gutter} | {shown}\n{pad} | "));
             out.push_str(&" ".repeat(caret_pad));
-            out.push_str(&paint("1;31", "^"));
+            out.push_str(&paint("1;31", &"^".repeat(width)));
             out.push('\n');
         }
         if let Some(help) = self.help() {
@@ -288,6 +346,24 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carets_are_as_wide_as_the_span_within_its_line() {
+        let text = "title = \"x\"\nweight = nope\n";
+        let e = Error::at_bytes(Path::new("a.toml"), text, Some(21..25), "not a number");
+        assert_eq!(e.to_string(), "a.toml:2:10: not a number");
+        assert!(
+            e.report(Severity::Error, false)
+                .contains("\n  |          ^^^^\n")
+        );
+        // A span running past the end of its line is cut at the line's end.
+        let long = Span::new(Path::new("b.yaml"), 1, 3).with_len(50);
+        let e = Error::located(long, "a: bc\n", "x");
+        assert!(
+            e.report(Severity::Error, false)
+                .contains("| a: bc\n  |   ^^^\n")
+        );
+    }
 
     #[test]
     fn line_col_counts_from_one_in_characters() {

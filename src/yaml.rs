@@ -1,14 +1,29 @@
 //! The one place that knows the YAML library (serde-saphyr), so it can be swapped.
 //! In: YAML text. Out: serde values, or an error with the 1-based line and column.
 
+use std::path::Path;
+
 use serde::de::DeserializeOwned;
 
-/// A YAML problem at a position of the parsed text.
+use crate::error::{Error, Span};
+
+/// A YAML problem at a position of the parsed text: 1-based line and column, and the width
+/// of what the parser points at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
     pub line: usize,
     pub col: usize,
+    pub len: usize,
     pub message: String,
+}
+
+impl YamlError {
+    /// The error in `path`, whose `text` holds the parsed YAML from line `first_line` on (1
+    /// for a whole file; the line after `---` for front matter).
+    pub fn in_file(self, path: &Path, text: &str, first_line: usize) -> Error {
+        let span = Span::new(path, self.line + first_line - 1, self.col).with_len(self.len);
+        Error::located(span, text, self.message)
+    }
 }
 
 fn options() -> serde_saphyr::Options {
@@ -42,9 +57,13 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> String {
 }
 
 fn convert(e: serde_saphyr::Error) -> YamlError {
-    let (line, col) = e
-        .location()
-        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+    let (line, col, len) = e.location().map_or((1, 1, 1), |l| {
+        (
+            l.line() as usize,
+            l.column() as usize,
+            l.span().len() as usize,
+        )
+    });
     let mut message = e.without_snippet().to_string();
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
@@ -61,6 +80,7 @@ fn convert(e: serde_saphyr::Error) -> YamlError {
     YamlError {
         line: line.max(1),
         col: col.max(1),
+        len: len.max(1),
         message,
     }
 }
@@ -118,6 +138,8 @@ mod tests {
 pub struct Node {
     pub line: usize,
     pub col: usize,
+    /// How many characters the parser says the node covers (for a caret as wide as a key).
+    pub len: usize,
     pub value: NodeValue,
 }
 
@@ -214,6 +236,7 @@ fn located(s: serde_saphyr::Spanned<RawNode>) -> Node {
     Node {
         line: (s.referenced.line() as usize).max(1),
         col: (s.referenced.column() as usize).max(1),
+        len: (s.referenced.span().len() as usize).max(1),
         value: s.value.0,
     }
 }

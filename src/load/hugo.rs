@@ -122,17 +122,13 @@ fn read_map(root: &Path, rel: &Path, ext: &str) -> Result<Map<String, Value>, Er
         "json" => serde_json::from_str(&text)
             .map_err(|e| Error::at(rel, &text, e.line(), e.column(), e.to_string()))?,
         "toml" => {
-            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                let (line, col) = e
-                    .span()
-                    .map_or((1, 1), |s| crate::error::line_col(&text, s.start));
-                Error::at(rel, &text, line, col, e.message().to_string())
-            })?;
+            let table: toml::Table = text
+                .parse()
+                .map_err(|e: toml::de::Error| Error::at_bytes(rel, &text, e.span(), e.message()))?;
             serde_json::to_value(table).unwrap_or_default()
         }
         _ if text.trim().is_empty() => Value::Object(Map::new()),
-        _ => crate::yaml::from_str(&text)
-            .map_err(|e| Error::at(rel, &text, e.line, e.col, e.message))?,
+        _ => crate::yaml::from_str(&text).map_err(|e| e.in_file(rel, &text, 1))?,
     };
     match value {
         Value::Object(m) => Ok(lower_keys(m)),

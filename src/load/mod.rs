@@ -403,9 +403,7 @@ fn read_text(root: &Path, rel: PathBuf) -> Result<SourceFile, Error> {
             let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let (line, col) = crate::error::line_col(&text, valid);
             Err(Error::At {
-                path: rel,
-                line,
-                col,
+                span: crate::error::Span::new(&rel, line, col),
                 message: format!("not valid UTF-8 (byte {valid} of the file)"),
                 source_line: None,
                 help: Some("save the file as UTF-8".into()),
@@ -483,15 +481,10 @@ fn parse_data(file: &SourceFile, ext: &str) -> Result<serde_json::Value, Error> 
             .text
             .parse::<toml::Table>()
             .map(|t| serde_json::to_value(t).unwrap_or_default())
-            .map_err(|e| {
-                let (line, col) = e
-                    .span()
-                    .map_or((1, 1), |s| crate::error::line_col(&file.text, s.start));
-                Error::at(&file.path, &file.text, line, col, e.message().to_string())
-            }),
+            .map_err(|e| Error::at_bytes(&file.path, &file.text, e.span(), e.message())),
         _ => {
             let docs: Vec<serde_json::Value> = crate::yaml::from_str_multiple(&file.text)
-                .map_err(|e| Error::at(&file.path, &file.text, e.line, e.col, e.message))?;
+                .map_err(|e| e.in_file(&file.path, &file.text, 1))?;
             Ok(match docs.len() {
                 0 => serde_json::Value::Null,
                 1 => docs.into_iter().next().unwrap_or_default(),

@@ -88,22 +88,16 @@ pub fn parse_map(path: &Path, text: &str, split: &Split) -> Result<Map<String, V
         None => return Ok(Map::new()),
         Some(_) if split.front.trim().is_empty() => return Ok(Map::new()),
         Some(Format::Yaml) => yaml::from_str::<Value>(split.front).map_err(|e| {
-            Error::at(path, text, e.line + split.front_line - 1, e.col, e.message)
+            e.in_file(path, text, split.front_line)
                 .with_help("front matter is YAML between two `---` lines")
         })?,
         Some(Format::Toml) => {
             let table: toml::Table = split.front.parse().map_err(|e: toml::de::Error| {
-                let (line, col) = e
-                    .span()
-                    .map_or((1, 1), |s| crate::error::line_col(split.front, s.start));
-                Error::at(
-                    path,
-                    text,
-                    line + split.front_line - 1,
-                    col,
-                    e.message().to_string(),
-                )
-                .with_help("front matter between `+++` lines is TOML")
+                // The front matter is a slice of the file: its spans, moved to the file's.
+                let at = split.front.as_ptr() as usize - text.as_ptr() as usize;
+                let range = e.span().map(|s| s.start + at..s.end + at);
+                Error::at_bytes(path, text, range, e.message())
+                    .with_help("front matter between `+++` lines is TOML")
             })?;
             toml_to_json(toml::Value::Table(table))
         }

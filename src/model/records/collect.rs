@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::kinds::{FieldType, KINDS, Kind, kind};
 use super::{Record, Records};
-use crate::error::{Error, hint};
+use crate::error::{Error, Span, hint};
 use crate::load::SourceFile;
 use crate::model::url::urlize;
 use crate::model::{Page, Section, Site, sorting};
@@ -158,7 +158,7 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
         let docs = match crate::yaml::nodes(&file.text) {
             Ok(d) => d,
             Err(e) => {
-                errors.push(Error::at(&file.path, &file.text, e.line, e.col, e.message));
+                errors.push(e.in_file(&file.path, &file.text, 1));
                 continue;
             }
         };
@@ -448,12 +448,12 @@ fn front_node(path: &Path, text: &str) -> Result<Node, Error> {
     let split = frontmatter::split(path, text)?;
     match split.format {
         Some(frontmatter::Format::Yaml) => {
-            let mut docs = crate::yaml::nodes(split.front).map_err(|e| {
-                Error::at(path, text, e.line + split.front_line - 1, e.col, e.message)
-            })?;
+            let mut docs = crate::yaml::nodes(split.front)
+                .map_err(|e| e.in_file(path, text, split.front_line))?;
             let mut node = docs.pop().unwrap_or(Node {
                 line: split.front_line,
                 col: 1,
+                len: 1,
                 value: NodeValue::Map(Vec::new()),
             });
             node.shift(split.front_line - 1);
@@ -471,6 +471,7 @@ fn front_node(path: &Path, text: &str) -> Result<Node, Error> {
                         Node {
                             line,
                             col,
+                            len: k.chars().count(),
                             value: NodeValue::Str(k),
                         },
                         json_node(&v, line, col),
@@ -480,6 +481,7 @@ fn front_node(path: &Path, text: &str) -> Result<Node, Error> {
             Ok(Node {
                 line: split.front_line.saturating_sub(1).max(1),
                 col: 1,
+                len: 1,
                 value: NodeValue::Map(entries),
             })
         }
@@ -503,6 +505,7 @@ fn json_node(v: &Value, line: usize, col: usize) -> Node {
                         Node {
                             line,
                             col,
+                            len: 1,
                             value: NodeValue::Str(k.clone()),
                         },
                         json_node(x, line, col),
@@ -511,7 +514,12 @@ fn json_node(v: &Value, line: usize, col: usize) -> Node {
                 .collect(),
         ),
     };
-    Node { line, col, value }
+    Node {
+        line,
+        col,
+        len: 1,
+        value,
+    }
 }
 
 fn scalar_text(n: &Node) -> Option<String> {
@@ -533,8 +541,9 @@ fn read_record(
     page: bool,
     errors: &mut Vec<Error>,
 ) -> Option<Draft> {
-    let mut err = |line: usize, col: usize, msg: String, help: Option<String>| {
-        let e = Error::at(path, text, line, col, msg);
+    let mut err = |at: &Node, msg: String, help: Option<String>| {
+        let span = Span::new(path, at.line, at.col).with_len(at.len);
+        let e = Error::located(span, text, msg);
         errors.push(match help {
             Some(h) => e.with_help(h),
             None => e,
@@ -542,8 +551,7 @@ fn read_record(
     };
     let NodeValue::Map(entries) = &node.value else {
         err(
-            node.line,
-            node.col,
+            node,
             format!(
                 "a {} record must be a mapping of fields, found {}",
                 kind.name,
@@ -585,8 +593,7 @@ fn read_record(
             }
             let names: Vec<&str> = kind.all_fields().map(|f| f.name).collect();
             err(
-                k.line,
-                k.col,
+                k,
                 format!("unknown field `{key}` in a record of kind `{}`", kind.name),
                 Some(hint(&key, names, &format!("{} fields", kind.name))),
             );
@@ -596,15 +603,14 @@ fn read_record(
         let value: Option<Value> = match field.ty {
             FieldType::Text | FieldType::Ref(_) => {
                 scalar_text(v).map(Value::String).or_else(|| {
-                    err(v.line, v.col, wrong("text"), None);
+                    err(v, wrong("text"), None);
                     None
                 })
             }
             FieldType::Int(min, max) => match v.value {
                 NodeValue::Int(i) if i < min || i > max => {
                     err(
-                        v.line,
-                        v.col,
+                        v,
                         format!("`{key}` must be between {min} and {max}, found {i}"),
                         None,
                     );
@@ -612,7 +618,7 @@ fn read_record(
                 }
                 NodeValue::Int(i) => Some(Value::from(i)),
                 _ => {
-                    err(v.line, v.col, wrong("a whole number"), None);
+                    err(v, wrong("a whole number"), None);
                     None
                 }
             },
@@ -626,8 +632,7 @@ fn read_record(
                                 out.push(Value::String(s));
                             }
                             None => err(
-                                item.line,
-                                item.col,
+                                item,
                                 format!("items of `{key}` must be text, found {}", item.shape()),
                                 None,
                             ),
@@ -637,7 +642,7 @@ fn read_record(
                 }
                 NodeValue::Null => Some(Value::Array(Vec::new())),
                 _ => {
-                    err(v.line, v.col, wrong("a list"), None);
+                    err(v, wrong("a list"), None);
                     None
                 }
             },
@@ -654,8 +659,7 @@ fn read_record(
                                         .filter_map(|i| {
                                             scalar_text(i).map(Value::String).or_else(|| {
                                                 err(
-                                                    i.line,
-                                                    i.col,
+                                                    i,
                                                     format!(
                                                         "items of `{key}` must be text, found {}",
                                                         i.shape()
@@ -669,8 +673,7 @@ fn read_record(
                                 )),
                                 _ => {
                                     err(
-                                        pv.line,
-                                        pv.col,
+                                        pv,
                                         format!(
                                             "`{key}.{name}` must be a list, found {}",
                                             pv.shape()
@@ -689,8 +692,7 @@ fn read_record(
                                 }
                                 _ => {
                                     err(
-                                        pv.line,
-                                        pv.col,
+                                        pv,
                                         format!(
                                             "`{key}.{name}` must be one of R, A, C, I, found {}",
                                             scalar_text(pv).map_or_else(
@@ -708,8 +710,7 @@ fn read_record(
                             },
                             _ => scalar_text(pv).map(Value::String).or_else(|| {
                                 err(
-                                    pv.line,
-                                    pv.col,
+                                    pv,
                                     format!("`{key}.{name}` must be text, found {}", pv.shape()),
                                     None,
                                 );
@@ -727,13 +728,13 @@ fn read_record(
                     Some(Value::Object(out))
                 }
                 _ => {
-                    err(v.line, v.col, wrong("a mapping"), None);
+                    err(v, wrong("a mapping"), None);
                     None
                 }
             },
             FieldType::Number | FieldType::Date | FieldType::Choice(_) | FieldType::Any => {
                 super::values::read_value(&key, field.ty, v)
-                    .map_err(|(line, col, msg)| err(line, col, msg, None))
+                    .map_err(|(_, _, msg)| err(v, msg, None))
                     .ok()
                     .flatten()
             }
@@ -772,8 +773,7 @@ fn read_record(
         }
         if !present(field.name) {
             err(
-                node.line,
-                node.col,
+                node,
                 format!(
                     "{} record is missing the required field `{}`",
                     kind.name, field.name

@@ -306,14 +306,11 @@ fn collect_keys(n: &Node, out: &mut Vec<(usize, usize, String, String)>) {
 pub fn restore_lines(errors: &mut [Error], originals: &[SourceFile]) {
     for e in errors {
         if let Error::At {
-            path,
-            line,
-            source_line,
-            ..
+            span, source_line, ..
         } = e
         {
-            if let Some(file) = originals.iter().find(|f| &f.path == path) {
-                *source_line = file.text.lines().nth(*line - 1).map(str::to_string);
+            if let Some(file) = originals.iter().find(|f| f.path == span.path) {
+                *source_line = file.text.lines().nth(span.line - 1).map(str::to_string);
             }
         }
     }
