@@ -372,17 +372,17 @@ pub fn site_url(base: &str, path: &str) -> String {
     with_base(base, path)
 }
 
-/// Percent-encodes everything but unreserved characters.
+/// What [`urlencode`] encodes: all but ASCII letters, digits, `-`, `_`, `.`, `~` and `/`.
+const URL_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes everything but unreserved characters and `/`, in uppercase hex.
 pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, URL_KEEP).to_string()
 }
 
 #[cfg(test)]
@@ -394,6 +394,20 @@ mod tests {
             name: name.into(),
             text: text.into(),
             path: PathBuf::from(format!("templates/{name}")),
+        }
+    }
+
+    #[test]
+    fn urlencode_keeps_only_unreserved_characters_and_slashes() {
+        assert_eq!(
+            urlencode("a b/c-d_e.f~g!*'();:@&=+$,?#[]%é\u{0}"),
+            "a%20b/c-d_e.f~g%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%3F%23%5B%5D%25%C3%A9%00"
+        );
+        for b in 0u8..0x80 {
+            let c = char::from(b).to_string();
+            let kept = b.is_ascii_alphanumeric() || b"-_.~/".contains(&b);
+            let want = if kept { c.clone() } else { format!("%{b:02X}") };
+            assert_eq!(urlencode(&c), want);
         }
     }
 

@@ -86,21 +86,23 @@ pub fn output_key(raw_path: &str) -> Result<String, Refused> {
     })
 }
 
+/// `None` for a malformed escape (`%zz`, a lone `%`), which percent-encoding would pass through
+/// as it is, and for bytes that are not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = (0..bytes.len()).any(|i| {
+        bytes[i] == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 enum Lookup {
@@ -303,6 +305,9 @@ mod tests {
         assert_eq!(output_key("/roles/sm/").unwrap(), "roles/sm/index.html");
         assert_eq!(output_key("/style.css").unwrap(), "style.css");
         assert_eq!(output_key("/a%20b/").unwrap(), "a b/index.html");
+        assert_eq!(output_key("/caf%C3%A9.html").unwrap(), "café.html");
+        assert_eq!(output_key("/caf%c3%a9.html").unwrap(), "café.html");
+        assert_eq!(output_key("/%41%2fb").unwrap(), "A/b");
     }
 
     #[test]
@@ -320,6 +325,12 @@ mod tests {
             "/%00",
             "/C:/Windows",
             "/%zz",
+            "/a%",
+            "/a%4",
+            "/%%41",
+            "/%+1",
+            "/%ff",
+            "/%c3%28",
             "etc/passwd",
         ] {
             assert_eq!(output_key(bad), Err(Refused::BadRequest), "{bad}");
