@@ -2,6 +2,7 @@
 //! file (HTML with the live-reload script and any error overlay injected), server-sent events
 //! for reloads, or 400/404 — never a file that is not part of the built site.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -153,8 +154,9 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
                 return html_response(StatusCode::OK, html.into_bytes());
             }
             let mut r = Response::new(Body::from(bytes));
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+            if let Ok(v) = HeaderValue::from_str(&mime) {
+                r.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
             r.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
@@ -181,26 +183,22 @@ fn html_response(status: StatusCode, html: Vec<u8>) -> Response {
     r
 }
 
-fn content_type(key: &str) -> &'static str {
+/// The media type of a built file by its extension (mime_guess's table), text types in UTF-8.
+fn content_type(key: &str) -> Cow<'static, str> {
     let ext = key.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    match ext.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
+    let mime = match ext.to_ascii_lowercase().as_str() {
+        // The current names, where mime_guess still gives older ones.
+        "mjs" => "text/javascript",
         "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
         "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
+        ext => mime_guess::from_ext(ext)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    if mime.starts_with("text/") {
+        Cow::Owned(format!("{mime}; charset=utf-8"))
+    } else {
+        Cow::Borrowed(mime)
     }
 }
 
@@ -334,6 +332,42 @@ mod tests {
             "etc/passwd",
         ] {
             assert_eq!(output_key(bad), Err(Refused::BadRequest), "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types_of_the_site_files() {
+        // Every extension of the table before mime_guess keeps its answer.
+        for (key, want) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("a/old.htm", "text/html; charset=utf-8"),
+            ("A/INDEX.HTML", "text/html; charset=utf-8"),
+            ("style.css", "text/css; charset=utf-8"),
+            ("live.js", "text/javascript; charset=utf-8"),
+            ("module.mjs", "text/javascript; charset=utf-8"),
+            ("search/pagefind-entry.json", "application/json"),
+            ("sitemap.xml", "application/xml"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+            ("logo.svg", "image/svg+xml"),
+            ("a.png", "image/png"),
+            ("a.jpg", "image/jpeg"),
+            ("a.JPEG", "image/jpeg"),
+            ("a.gif", "image/gif"),
+            ("a.webp", "image/webp"),
+            ("favicon.ico", "image/x-icon"),
+            ("font.woff2", "font/woff2"),
+            ("font.woff", "font/woff"),
+            ("report.pdf", "application/pdf"),
+            ("search/wasm.en.pagefind", "application/octet-stream"),
+            ("search/pagefind.wasm", "application/wasm"),
+            ("README", "application/octet-stream"),
+            ("a.unknownext", "application/octet-stream"),
+            // Beyond the old table: mime_guess's answers.
+            ("notes.md", "text/markdown; charset=utf-8"),
+            ("data.csv", "text/csv; charset=utf-8"),
+            ("photo.avif", "image/avif"),
+        ] {
+            assert_eq!(content_type(key), want, "{key}");
         }
     }
 
