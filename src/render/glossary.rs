@@ -147,8 +147,11 @@ fn track(tag: &str, stack: &mut Vec<String>) {
 /// at each word start the longest pending word that matches a whole word wins.
 fn link_text(text: &str, terms: &Terms, pending: &mut [bool], left: &mut usize) -> String {
     let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        // Lowercasing changed byte lengths (rare scripts): leave the text as it is.
+    let same_lengths =
+        |c: char| c.to_lowercase().map(char::len_utf8).sum::<usize>() == c.len_utf8();
+    if lower.len() != text.len() || !(text.is_ascii() || text.chars().all(same_lengths)) {
+        // Lowercasing changed byte lengths (rare scripts), so offsets in `lower` are not
+        // offsets in `text`: leave the text as it is.
         return text.to_string();
     }
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
@@ -384,6 +387,19 @@ mod tests {
             a("p", "plane")
         );
         assert_eq!(out, want);
+    }
+
+    #[test]
+    fn text_whose_lowercase_moves_offsets_is_left_alone() {
+        // "İ" grows by a byte when lowercased and the Kelvin sign "K" shrinks by two: the
+        // lengths add up but the offsets do not (this used to panic).
+        let terms = Terms::new(vec![term("pod", "p")]);
+        let html = "<p>İİ\u{212A} pod</p>";
+        assert_eq!(link_terms(html, &terms, None), html);
+        let html = "<p>İ pod</p>";
+        assert_eq!(link_terms(html, &terms, None), html);
+        let out = link_terms("<p>Ünïcödé pod</p>", &terms, None);
+        assert_eq!(out, format!("<p>Ünïcödé {}</p>", a("p", "pod")));
     }
 
     #[test]
