@@ -13,6 +13,7 @@ use crate::model::url::{normalize_site_path, output_file, with_base};
 use crate::parse::highlight;
 use crate::render::context::{Views, pager_path};
 use crate::render::engine::Engine;
+use crate::util::escape::xml_escape;
 use crate::write::{MARKER, Sink};
 
 /// Writes everything that is not a page, section or taxonomy; returns the number of files.
@@ -492,21 +493,5 @@ fn atom(site: &Site, views: &Views, section: Option<usize>) -> String {
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
-    out
-}
-
-/// Escapes text for XML and HTML attributes.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }

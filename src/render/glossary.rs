@@ -4,7 +4,7 @@
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
-use crate::render::feeds::xml_escape;
+use crate::util::escape::xml_escape;
 
 /// A term as the linker needs it: the words that mean it (lowercase), its URL and definition.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::render::feeds::xml_escape;
+use crate::util::escape::xml_escape;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;

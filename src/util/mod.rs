@@ -1,0 +1,3 @@
+//! The lowest layer: helpers every stage may use (escaping, paths, slugs); imports nothing of the crate.
+
+pub mod escape;
