@@ -11,6 +11,7 @@ use tera::{Kwargs, State, Tera, Value};
 use crate::error::Error;
 use crate::load::TemplateSource;
 use crate::model::url::{slugify, with_base};
+use crate::util::path::normalize;
 
 /// The engine plus where each template came from, for error messages.
 pub struct Engine {
@@ -341,23 +342,6 @@ impl RefTargets {
         }
         None
     }
-}
-
-fn normalize(p: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            std::path::Component::Normal(n) => out.push(n),
-            _ => return None,
-        }
-    }
-    Some(out)
 }
 
 /// A site path made root-relative under the base path; full URLs pass through.
