@@ -367,6 +367,8 @@ fn rss(site: &Site, views: &Views, title: &str, path: &str, mut pages: Vec<usize
             .then_with(|| site.pages[a].title.cmp(&site.pages[b].title))
     });
     pages.truncate(site.config.feed_limit);
+    // Not jiff::fmt::rfc2822: it writes the day unpadded ("1 Jun", not "01 Jun"), and a
+    // Timestamp's offset as "-0000" (unknown) rather than "+0000".
     let rfc2822 = |d: &crate::parse::frontmatter::Date| {
         d.instant
             .strftime("%a, %d %b %Y %H:%M:%S +0000")
