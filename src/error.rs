@@ -306,7 +306,7 @@ pub fn did_you_mean<'a>(
             if word_l.len() >= 3 && (c_l.starts_with(&word_l) || word_l.starts_with(&c_l)) {
                 return Some((0, c));
             }
-            let d = levenshtein(&word_l, &c_l);
+            let d = strsim::levenshtein(&word_l, &c_l);
             let limit = (c_l.chars().count().max(word_l.chars().count()) / 3).max(2);
             (d <= limit).then_some((d, c))
         })
@@ -327,20 +327,6 @@ pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, what:
             format!("known {what}: {}", list.join(", "))
         }
     }
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -391,5 +377,17 @@ mod tests {
         assert_eq!(did_you_mean("titel", keys), Some("title"));
         assert_eq!(did_you_mean("baseurl", keys), Some("base_url"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn did_you_mean_takes_the_closest_within_a_third_of_the_length() {
+        // Edit distance in characters: "dte" is 1 from "date", 3 from "draft".
+        assert_eq!(did_you_mean("dte", ["draft", "date"]), Some("date"));
+        // Six characters allow two edits, not three; a swap counts as two.
+        assert_eq!(did_you_mean("abcdyz", ["abcdef"]), Some("abcdef"));
+        assert_eq!(did_you_mean("abcxyz", ["abcdef"]), None);
+        assert_eq!(did_you_mean("ttile", ["title"]), Some("title"));
+        // Characters, not bytes: "é" for "e" is one edit.
+        assert_eq!(did_you_mean("cafés", ["cafe"]), Some("cafe"));
     }
 }

@@ -29,6 +29,7 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod serve;
+pub mod util;
 pub mod write;
 pub mod yaml;
 

@@ -12,6 +12,7 @@ use pulldown_cmark::{
 use serde::{Deserialize, Serialize};
 
 use super::highlight::Highlighter;
+use crate::util::escape::escape_html;
 
 /// Switches from the site's `markdown` settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -664,18 +665,6 @@ pub fn code_block_html(lang: Option<&str>, code: &str, hl: &Highlighter) -> Stri
     }
     html.push_str("</code></pre>\n");
     html
-}
-
-fn escape_html(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 /// `<!--more-->`, with optional spaces inside the comment.

@@ -3,7 +3,7 @@
 //! links to check once every page is rendered.
 
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{self, InternalLink, LinkTarget, MarkdownOptions, TocEntry};
 use crate::parse::shortcodes;
 use crate::render::engine::Engine;
+use crate::util::path::normalize;
 
 /// What a page or section body turns into.
 #[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
@@ -216,23 +217,6 @@ pub fn resolve_link(site: &Site, source_dir: &Path, dest: &str) -> LinkTarget {
     LinkTarget::Keep
 }
 
-fn normalize(p: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(n) => out.push(n),
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(out)
-}
-
 /// Collects `id="…"` attribute values of rendered HTML.
 pub fn collect_ids(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
@@ -257,6 +241,7 @@ pub fn first_paragraph(html: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn ids_are_collected() {

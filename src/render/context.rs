@@ -235,7 +235,7 @@ impl<'a> Views<'a> {
                 page.meta
                     .summary
                     .as_ref()
-                    .map(|s| format!("<p>{}</p>", crate::render::feeds::xml_escape(s)))
+                    .map(|s| format!("<p>{}</p>", crate::util::escape::xml_escape(s)))
             })
             .or_else(|| first_paragraph(&content.html))
     }

@@ -16,6 +16,7 @@ use crate::model::url::{slugify, with_base};
 use crate::render::context::Views;
 use crate::render::records::RecordViews;
 use crate::report::sprints::Analysis;
+use crate::util::path::normalize;
 
 /// The `config` global: the site's config, its base path, and its menus with their URLs under
 /// the base path, sorted by weight.
@@ -426,23 +427,6 @@ impl RefTargets {
     }
 }
 
-fn normalize(p: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            std::path::Component::Normal(n) => out.push(n),
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
 /// A site path made root-relative under the base path; full URLs pass through.
 pub fn site_url(base: &str, path: &str) -> String {
     if path.contains("://") || path.starts_with("//") || path.starts_with('#') {
@@ -455,17 +439,17 @@ pub fn site_url(base: &str, path: &str) -> String {
     with_base(base, path)
 }
 
-/// Percent-encodes everything but unreserved characters.
+/// What [`urlencode`] encodes: all but ASCII letters, digits, `-`, `_`, `.`, `~` and `/`.
+const URL_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes everything but unreserved characters and `/`, in uppercase hex.
 pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, URL_KEEP).to_string()
 }
 
 #[cfg(test)]
@@ -477,6 +461,20 @@ mod tests {
             name: name.into(),
             text: text.into(),
             path: PathBuf::from(format!("templates/{name}")),
+        }
+    }
+
+    #[test]
+    fn urlencode_keeps_only_unreserved_characters_and_slashes() {
+        assert_eq!(
+            urlencode("a b/c-d_e.f~g!*'();:@&=+$,?#[]%é\u{0}"),
+            "a%20b/c-d_e.f~g%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%3F%23%5B%5D%25%C3%A9%00"
+        );
+        for b in 0u8..0x80 {
+            let c = char::from(b).to_string();
+            let kept = b.is_ascii_alphanumeric() || b"-_.~/".contains(&b);
+            let want = if kept { c.clone() } else { format!("%{b:02X}") };
+            assert_eq!(urlencode(&c), want);
         }
     }
 

@@ -15,6 +15,7 @@ use crate::render::Output;
 use crate::render::context::Views;
 use crate::render::engine::Engine;
 use crate::render::pager::pager_path;
+use crate::util::escape::xml_escape;
 
 /// The file every teambook output has (it tells GitHub Pages not to run Jekyll); the write
 /// stage never replaces a folder without it.
@@ -371,6 +372,8 @@ fn rss(site: &Site, views: &Views, title: &str, path: &str, mut pages: Vec<usize
             .then_with(|| site.pages[a].title.cmp(&site.pages[b].title))
     });
     pages.truncate(site.config.feed_limit);
+    // Not jiff::fmt::rfc2822: it writes the day unpadded ("1 Jun", not "01 Jun"), and a
+    // Timestamp's offset as "-0000" (unknown) rather than "+0000".
     let rfc2822 = |d: &crate::parse::frontmatter::Date| {
         d.instant
             .strftime("%a, %d %b %Y %H:%M:%S +0000")
@@ -497,21 +500,5 @@ fn atom(site: &Site, views: &Views, section: Option<usize>) -> String {
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
-    out
-}
-
-/// Escapes text for XML and HTML attributes.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }

@@ -2,7 +2,9 @@
 //! first mention of each term (or synonym) in running text linked to its entry, the one-line
 //! definition as its tooltip; headings, code, links and other markup are left alone.
 
-use crate::render::feeds::xml_escape;
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
+use crate::util::escape::xml_escape;
 
 /// A term as the linker needs it: the words that mean it (lowercase), its URL and definition.
 #[derive(Debug, Clone)]
@@ -12,6 +14,70 @@ pub struct TermLink {
     pub short: String,
 }
 
+/// The site's terms with an automaton over all their words, built once per build.
+pub struct Terms {
+    links: Vec<TermLink>,
+    /// Every distinct non-empty word, leftmost-longest, also searchable anchored at a start.
+    words: AhoCorasick,
+    /// For each word (by pattern id), the terms it names, in term order.
+    owners: Vec<Vec<usize>>,
+}
+
+impl Terms {
+    pub fn new(links: Vec<TermLink>) -> Terms {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut ids = std::collections::HashMap::new();
+        for (ti, term) in links.iter().enumerate() {
+            for w in term.words.iter().filter(|w| !w.is_empty()) {
+                let id = *ids.entry(w.as_str()).or_insert_with(|| {
+                    patterns.push(w);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                if owners[id].last() != Some(&ti) {
+                    owners[id].push(ti);
+                }
+            }
+        }
+        // Not ascii_case_insensitive: words and text are both lowercased (Unicode), as before.
+        let words = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
+            .build(&patterns)
+            .expect("glossary words fit in an automaton");
+        Terms {
+            links,
+            words,
+            owners,
+        }
+    }
+
+    /// The first pending term named by the longest word at `start` that ends at a word end,
+    /// and that end; `m` is the longest word there. Shorter words are tried when it fails.
+    fn longest_at(
+        &self,
+        lower: &str,
+        start: usize,
+        mut m: aho_corasick::Match,
+        pending: &[bool],
+    ) -> Option<(usize, usize)> {
+        let is_word = |c: char| c.is_alphanumeric() || c == '_';
+        loop {
+            let e = m.end();
+            if !lower[e..].chars().next().is_some_and(is_word) {
+                let owner = self.owners[m.pattern()].iter().find(|&&t| pending[t]);
+                if let Some(&ti) = owner {
+                    return Some((ti, e));
+                }
+            }
+            // The next shorter word starting here.
+            let shorter = Input::new(lower).span(start..e - 1).anchored(Anchored::Yes);
+            m = self.words.find(shorter)?;
+        }
+    }
+}
+
 /// Elements whose text is never linked.
 const SKIP: &[&str] = &[
     "a", "code", "pre", "kbd", "samp", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -19,12 +85,14 @@ const SKIP: &[&str] = &[
 ];
 
 /// Links the first mention of each term in `html`. `skip_url`: the page's own term, if any.
-pub fn link_terms(html: &str, terms: &[TermLink], skip_url: Option<&str>) -> String {
-    let mut pending: Vec<&TermLink> = terms
+pub fn link_terms(html: &str, terms: &Terms, skip_url: Option<&str>) -> String {
+    let mut pending: Vec<bool> = terms
+        .links
         .iter()
-        .filter(|t| Some(t.url.as_str()) != skip_url)
+        .map(|t| Some(t.url.as_str()) != skip_url)
         .collect();
-    if pending.is_empty() {
+    let mut left = pending.iter().filter(|&&p| p).count();
+    if left == 0 {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() + 256);
@@ -42,11 +110,11 @@ pub fn link_terms(html: &str, terms: &[TermLink], skip_url: Option<&str>) -> Str
         let end = rest.find('<').unwrap_or(rest.len());
         let text = &rest[..end];
         rest = &rest[end..];
-        if !skip_depth.is_empty() || pending.is_empty() {
+        if !skip_depth.is_empty() || left == 0 {
             out.push_str(text);
             continue;
         }
-        out.push_str(&link_text(text, &mut pending));
+        out.push_str(&link_text(text, terms, &mut pending, &mut left));
     }
     out
 }
@@ -76,63 +144,49 @@ fn track(tag: &str, stack: &mut Vec<String>) {
 }
 
 /// Links terms in one text node; each linked term leaves `pending`. One left-to-right pass:
-/// at each word start the longest pending word that matches wins.
-fn link_text(text: &str, pending: &mut Vec<&TermLink>) -> String {
+/// at each word start the longest pending word that matches a whole word wins.
+fn link_text(text: &str, terms: &Terms, pending: &mut [bool], left: &mut usize) -> String {
     let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        // Lowercasing changed byte lengths (rare scripts): leave the text as it is.
+    let same_lengths =
+        |c: char| c.to_lowercase().map(char::len_utf8).sum::<usize>() == c.len_utf8();
+    if lower.len() != text.len() || !(text.is_ascii() || text.chars().all(same_lengths)) {
+        // Lowercasing changed byte lengths (rare scripts), so offsets in `lower` are not
+        // offsets in `text`: leave the text as it is.
         return text.to_string();
     }
-    let bytes = lower.as_bytes();
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = String::new();
     let mut copied = 0;
-    let mut i = 0;
-    let mut prev_word = false;
-    while i < lower.len() {
-        let Some(c) = lower[i..].chars().next() else {
-            break;
+    let mut at = 0;
+    while let Some(m) = terms.words.find(Input::new(&lower).span(at..lower.len())) {
+        let i = m.start();
+        let c = lower[i..].chars().next().unwrap_or_default();
+        let word_start = is_word(c) && !lower[..i].chars().next_back().is_some_and(is_word);
+        let Some((ti, e)) = word_start
+            .then(|| terms.longest_at(&lower, i, m, pending))
+            .flatten()
+        else {
+            at = i + c.len_utf8();
+            continue;
         };
-        if !prev_word && is_word(c) {
-            let mut best: Option<(usize, usize)> = None;
-            for (ti, term) in pending.iter().enumerate() {
-                for w in &term.words {
-                    let e = i + w.len();
-                    if w.is_empty()
-                        || bytes[i] != w.as_bytes()[0]
-                        || !lower[i..].starts_with(w.as_str())
-                        || lower[e..].chars().next().is_some_and(is_word)
-                    {
-                        continue;
-                    }
-                    if best.is_none_or(|(_, be)| e > be) {
-                        best = Some((ti, e));
-                    }
-                }
-            }
-            if let Some((ti, e)) = best {
-                let term = pending.remove(ti);
-                if out.is_empty() {
-                    out.reserve(text.len() + 128);
-                }
-                out.push_str(&text[copied..i]);
-                out.push_str(&format!(
-                    "<a class=\"term-link\" href=\"{}\" title=\"{}\">{}</a>",
-                    xml_escape(&term.url),
-                    xml_escape(&term.short),
-                    &text[i..e]
-                ));
-                copied = e;
-                i = e;
-                prev_word = true;
-                if pending.is_empty() {
-                    break;
-                }
-                continue;
-            }
+        pending[ti] = false;
+        *left -= 1;
+        let term = &terms.links[ti];
+        if out.is_empty() {
+            out.reserve(text.len() + 128);
         }
-        prev_word = is_word(c);
-        i += c.len_utf8();
+        out.push_str(&text[copied..i]);
+        out.push_str(&format!(
+            "<a class=\"term-link\" href=\"{}\" title=\"{}\">{}</a>",
+            xml_escape(&term.url),
+            xml_escape(&term.short),
+            &text[i..e]
+        ));
+        copied = e;
+        at = e;
+        if *left == 0 {
+            break;
+        }
     }
     if copied == 0 {
         return text.to_string();
@@ -143,7 +197,7 @@ fn link_text(text: &str, pending: &mut Vec<&TermLink>) -> String {
 
 /// The site's terms and the sections holding them, for linking bodies one by one.
 pub struct Glossary {
-    terms: Vec<TermLink>,
+    terms: Terms,
     /// A section holding terms is the glossary itself: no links to its own entries.
     sections: Vec<usize>,
 }
@@ -169,6 +223,7 @@ impl Glossary {
                 }
             })
             .collect();
+        let terms = Terms::new(terms);
         let sections = site
             .records
             .of_kind("term")
@@ -186,7 +241,7 @@ impl Glossary {
         c: &mut crate::render::content::Content,
     ) {
         let page = &site.pages[i];
-        if self.terms.is_empty() || opted_out(&page.meta) {
+        if self.terms.links.is_empty() || opted_out(&page.meta) {
             return;
         }
         let own = site
@@ -205,7 +260,9 @@ impl Glossary {
         s: usize,
         c: &mut crate::render::content::Content,
     ) {
-        if self.terms.is_empty() || opted_out(&site.sections[s].meta) || self.sections.contains(&s)
+        if self.terms.links.is_empty()
+            || opted_out(&site.sections[s].meta)
+            || self.sections.contains(&s)
         {
             return;
         }
@@ -233,7 +290,7 @@ pub fn apply(
     sections: &mut [crate::render::content::Content],
 ) {
     use rayon::prelude::*;
-    if glossary.terms.is_empty() {
+    if glossary.terms.links.is_empty() {
         return;
     }
     pages
@@ -250,8 +307,8 @@ pub fn apply(
 mod tests {
     use super::*;
 
-    fn pod() -> Vec<TermLink> {
-        vec![
+    fn pod() -> Terms {
+        Terms::new(vec![
             TermLink {
                 words: vec!["pod".into(), "pods".into()],
                 url: "/glossary/pod/".into(),
@@ -262,7 +319,7 @@ mod tests {
                 url: "/glossary/node/".into(),
                 short: "A machine.".into(),
             },
-        ]
+        ])
     }
 
     #[test]
@@ -285,6 +342,64 @@ mod tests {
         assert!(out.starts_with(
             "<h2 id=\"pod\">Pod</h2><p><code>pod</code> <a href=\"/x/\">a pod</a></p><pre><code>pod\n</code></pre><p>The <a class=\"term-link\""
         ), "{out}");
+    }
+
+    fn term(word: &str, slug: &str) -> TermLink {
+        TermLink {
+            words: vec![word.into()],
+            url: format!("/glossary/{slug}/"),
+            short: slug.into(),
+        }
+    }
+
+    fn a(slug: &str, text: &str) -> String {
+        format!("<a class=\"term-link\" href=\"/glossary/{slug}/\" title=\"{slug}\">{text}</a>")
+    }
+
+    #[test]
+    fn the_longest_whole_word_wins_where_terms_overlap() {
+        let terms = Terms::new(vec![term("control", "c"), term("control plane", "cp")]);
+        let out = link_terms("<p>The Control Plane runs control loops.</p>", &terms, None);
+        let want = format!(
+            "<p>The {} runs {} loops.</p>",
+            a("cp", "Control Plane"),
+            a("c", "control")
+        );
+        assert_eq!(out, want);
+        // "control plane" is not a whole word in "control planes": "control" is.
+        let out = link_terms(
+            "<p>Two control planes, one control plane.</p>",
+            &terms,
+            None,
+        );
+        let want = format!(
+            "<p>Two {} planes, one {}.</p>",
+            a("c", "control"),
+            a("cp", "control plane")
+        );
+        assert_eq!(out, want);
+        // Once linked, "control plane" no longer hides the "plane" inside it.
+        let terms = Terms::new(vec![term("control plane", "cp"), term("plane", "p")]);
+        let out = link_terms("<p>A control plane; a control plane.</p>", &terms, None);
+        let want = format!(
+            "<p>A {}; a control {}.</p>",
+            a("cp", "control plane"),
+            a("p", "plane")
+        );
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn text_whose_lowercase_moves_offsets_is_left_alone() {
+        // "İ" grows by a byte when lowercased and the Kelvin sign "K" shrinks by two: the
+        // lengths add up but the offsets do not (this used to panic).
+        let terms = Terms::new(vec![term("pod", "p")]);
+        let html = "<p>İİ\u{212A} pod</p>";
+        assert_eq!(link_terms(html, &terms, None), html);
+        let html = "<p>İ pod</p>";
+        assert_eq!(link_terms(html, &terms, None), html);
+        let out = link_terms("<p>Ünïcödé pod</p>", &terms, None);
+        assert_eq!(out, format!("<p>Ünïcödé {}</p>", a("p", "pod")));
     }
 
     #[test]

@@ -16,7 +16,7 @@ const TOP: f64 = 12.0;
 const BOTTOM: f64 = 44.0;
 
 fn esc(s: &str) -> String {
-    crate::render::feeds::xml_escape(s)
+    crate::util::escape::xml_escape(s)
 }
 
 fn open(out: &mut String, id: &str, title: &str, desc: &str) {

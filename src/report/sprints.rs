@@ -526,27 +526,15 @@ fn pct(x: Option<f64>) -> Value {
     x.map_or(Value::Null, |x| Value::from((x * 100.0).round() as i64))
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// "12–23 Oct 2026", "28 Sep – 9 Oct 2026".
 pub fn date_range(a: Date, b: Date) -> String {
-    let m = |d: Date| MONTHS[(d.month() - 1) as usize];
+    let full = |d: Date| d.strftime("%-d %b %-Y").to_string();
     if a.year() != b.year() {
-        format!(
-            "{} {} {} – {} {} {}",
-            a.day(),
-            m(a),
-            a.year(),
-            b.day(),
-            m(b),
-            b.year()
-        )
+        format!("{} – {}", full(a), full(b))
     } else if a.month() != b.month() {
-        format!("{} {} – {} {} {}", a.day(), m(a), b.day(), m(b), b.year())
+        format!("{} – {}", a.strftime("%-d %b"), full(b))
     } else {
-        format!("{}–{} {} {}", a.day(), b.day(), m(b), b.year())
+        format!("{}–{}", a.day(), full(b))
     }
 }
 
@@ -735,7 +723,7 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
             })),
             "burnup": {
                 "svg": charts::burnup_svg(&days, &format!("burnup-{}", s.number)),
-                "rows": days.iter().map(|d| json!({"day": d.day.to_string(), "label": format!("{} {}", d.day.day(), MONTHS[(d.day.month() - 1) as usize]), "scope": d.scope, "done": d.done})).collect::<Vec<_>>(),
+                "rows": days.iter().map(|d| json!({"day": d.day.to_string(), "label": d.day.strftime("%-d %b").to_string(), "scope": d.scope, "done": d.done})).collect::<Vec<_>>(),
             },
         });
         summaries.push(json!({
@@ -831,6 +819,23 @@ mod tests {
         assert_eq!(
             date_range(date(2026, 12, 28), date(2027, 1, 8)),
             "28 Dec 2026 – 8 Jan 2027"
+        );
+    }
+
+    #[test]
+    fn date_ranges_use_english_month_abbreviations_and_no_padding() {
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        for (m, name) in (1..=12).zip(months) {
+            assert_eq!(
+                date_range(date(2026, m, 1), date(2026, m, 9)),
+                format!("1–9 {name} 2026")
+            );
+        }
+        assert_eq!(
+            date_range(date(999, 12, 31), date(1000, 1, 1)),
+            "31 Dec 999 – 1 Jan 1000"
         );
     }
 }

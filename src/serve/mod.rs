@@ -400,26 +400,34 @@ fn local_url(addr: SocketAddr) -> String {
 }
 
 fn open_browser(url: &str) {
-    let program = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    if let Err(e) = std::process::Command::new(program)
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        eprintln!("warning: could not open a browser ({program}: {e}); visit {url}");
+    if let Err(e) = opener::open_browser(url) {
+        eprintln!("{}", browser_warning(url, &e));
     }
+}
+
+/// What is said when no browser could be started: the error and its cause, and the URL.
+fn browser_warning(url: &str, e: &opener::OpenError) -> String {
+    let cause = std::error::Error::source(e)
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
+    format!("warning: could not open a browser ({e}{cause}); visit {url}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_browser_that_cannot_start_is_a_warning_with_the_url() {
+        let e = opener::OpenError::Spawn {
+            cmds: "xdg-open".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(
+            browser_warning("http://127.0.0.1:1313/", &e),
+            "warning: could not open a browser (error spawning command(s) 'xdg-open': entity not found); visit http://127.0.0.1:1313/"
+        );
+    }
 
     #[test]
     fn swapping_in_reports_added_changed_and_removed_files() {

@@ -2,10 +2,11 @@
 //! file (HTML with the live-reload script and any error overlay injected), server-sent events
 //! for reloads, or 400/404 — never a file that is not part of the built site.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::render::feeds::xml_escape;
+use crate::util::escape::xml_escape;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -86,21 +87,23 @@ pub fn output_key(raw_path: &str) -> Result<String, Refused> {
     })
 }
 
+/// `None` for a malformed escape (`%zz`, a lone `%`), which percent-encoding would pass through
+/// as it is, and for bytes that are not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = (0..bytes.len()).any(|i| {
+        bytes[i] == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 enum Lookup {
@@ -151,8 +154,9 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
                 return html_response(StatusCode::OK, html.into_bytes());
             }
             let mut r = Response::new(Body::from(bytes));
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+            if let Ok(v) = HeaderValue::from_str(&mime) {
+                r.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
             r.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
@@ -179,26 +183,22 @@ fn html_response(status: StatusCode, html: Vec<u8>) -> Response {
     r
 }
 
-fn content_type(key: &str) -> &'static str {
+/// The media type of a built file by its extension (mime_guess's table), text types in UTF-8.
+fn content_type(key: &str) -> Cow<'static, str> {
     let ext = key.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    match ext.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
+    let mime = match ext.to_ascii_lowercase().as_str() {
+        // The current names, where mime_guess still gives older ones.
+        "mjs" => "text/javascript",
         "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
         "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
+        ext => mime_guess::from_ext(ext)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    if mime.starts_with("text/") {
+        Cow::Owned(format!("{mime}; charset=utf-8"))
+    } else {
+        Cow::Borrowed(mime)
     }
 }
 
@@ -303,6 +303,9 @@ mod tests {
         assert_eq!(output_key("/roles/sm/").unwrap(), "roles/sm/index.html");
         assert_eq!(output_key("/style.css").unwrap(), "style.css");
         assert_eq!(output_key("/a%20b/").unwrap(), "a b/index.html");
+        assert_eq!(output_key("/caf%C3%A9.html").unwrap(), "café.html");
+        assert_eq!(output_key("/caf%c3%a9.html").unwrap(), "café.html");
+        assert_eq!(output_key("/%41%2fb").unwrap(), "A/b");
     }
 
     #[test]
@@ -320,9 +323,51 @@ mod tests {
             "/%00",
             "/C:/Windows",
             "/%zz",
+            "/a%",
+            "/a%4",
+            "/%%41",
+            "/%+1",
+            "/%ff",
+            "/%c3%28",
             "etc/passwd",
         ] {
             assert_eq!(output_key(bad), Err(Refused::BadRequest), "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types_of_the_site_files() {
+        // Every extension of the table before mime_guess keeps its answer.
+        for (key, want) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("a/old.htm", "text/html; charset=utf-8"),
+            ("A/INDEX.HTML", "text/html; charset=utf-8"),
+            ("style.css", "text/css; charset=utf-8"),
+            ("live.js", "text/javascript; charset=utf-8"),
+            ("module.mjs", "text/javascript; charset=utf-8"),
+            ("search/pagefind-entry.json", "application/json"),
+            ("sitemap.xml", "application/xml"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+            ("logo.svg", "image/svg+xml"),
+            ("a.png", "image/png"),
+            ("a.jpg", "image/jpeg"),
+            ("a.JPEG", "image/jpeg"),
+            ("a.gif", "image/gif"),
+            ("a.webp", "image/webp"),
+            ("favicon.ico", "image/x-icon"),
+            ("font.woff2", "font/woff2"),
+            ("font.woff", "font/woff"),
+            ("report.pdf", "application/pdf"),
+            ("search/wasm.en.pagefind", "application/octet-stream"),
+            ("search/pagefind.wasm", "application/wasm"),
+            ("README", "application/octet-stream"),
+            ("a.unknownext", "application/octet-stream"),
+            // Beyond the old table: mime_guess's answers.
+            ("notes.md", "text/markdown; charset=utf-8"),
+            ("data.csv", "text/csv; charset=utf-8"),
+            ("photo.avif", "image/avif"),
+        ] {
+            assert_eq!(content_type(key), want, "{key}");
         }
     }
 
