@@ -12,10 +12,22 @@
 //!    `search` builds the search index over them.
 //! 6. `serve` — the same pipeline into memory, served with live reload, rerun on every save.
 //!
-//! Only `load`, `write` and `search` touch the filesystem.
+//! Only `load`, `write`, `search` and `commands` touch the filesystem.
 //!
-//! Imports point down this list only: `serve` → `build` → `search`, `write` → `render` →
-//! `report` → `model` → `parse`, `load` → `config` → `yaml` → `error`; `.ci/run` checks it.
+//! Where things are: `load/` reads the site (and a Hugo config, `load/hugo.rs`); `parse/`
+//! holds front matter, shortcodes, Markdown and highlighting; `model/` the pages, sections,
+//! URLs and permalinks (`url.rs`), the seven assembly phases (`assembly.rs`) and the typed
+//! records (`records/`: kinds and fields, value readers, the records pass, JSON Schema);
+//! `report/` sprint checks, metrics and charts; `render/` the template engine, contexts,
+//! pagers, feeds and record views; `write.rs` the staged output folder; `search.rs` the
+//! index; `build/` the pipeline and where its output goes; `serve/` the preview server,
+//! watcher and incremental rebuilds; `commands/` `init` and `new`; `util/` escaping, paths
+//! and slugs; `config.rs`, `yaml.rs` and `error.rs` the config, the YAML library and the
+//! located errors every stage returns.
+//!
+//! Imports point down the stages only: `serve`, `commands` → `build` → `search`, `write` →
+//! `render` → `report` → `model` → `parse`, `load` → `config` → `yaml` → `error`, `util`;
+//! `.ci/check-imports.py` (run by `.ci/run`) fails on an import that points up.
 
 pub mod build;
 pub mod cli;

@@ -18,7 +18,7 @@ pub fn new_record(root: &Path, kind_name: &str, name: &str) -> Result<PathBuf, E
     if kind.name == "sprint" {
         return new_sprint(root, name);
     }
-    let slug = crate::model::url::urlize(name);
+    let slug = crate::util::slug::urlize(name);
     if slug.is_empty() {
         return Err(Error::Usage(format!("`{name}` makes an empty file name")));
     }

@@ -354,7 +354,7 @@ fn menu_items(items: &Value) -> Vec<MenuItem> {
                     if u.contains("://") || u.ends_with('/') {
                         u.to_string()
                     } else {
-                        format!("{}/", crate::model::url::urlize_path(u))
+                        format!("{}/", crate::util::slug::urlize_path(u))
                     }
                 })
                 .unwrap_or_else(|| "/".into());

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use super::url::{UrlProblem, normalize_site_path, urlize};
+use super::url::{UrlProblem, normalize_site_path};
 use super::{
     Include, Page, Section, Site, Skipped, Taxonomy, Term, records, sorting, title_from_name,
 };
@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::load::SourceFile;
 use crate::parse::frontmatter::{self, FrontMatter};
+use crate::util::slug::urlize;
 
 /// Builds the model from content files. Every problem found is returned together.
 pub fn assemble(

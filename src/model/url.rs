@@ -1,40 +1,7 @@
 //! URL paths of pages: pretty URLs, `slug`, `url`, Hugo's lowercasing, and the checks that keep
-//! every output file inside the output folder. Pure functions.
+//! every output file inside the output folder. Pure functions. Slugs are `util::slug`.
 
-/// Hugo's `urlize`: lowercase, spaces to `-`, keeping letters, digits, `-`, `_`, `.`.
-pub fn urlize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars() {
-        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-            out.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '/') && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out
-}
-
-/// A content path made a URL path as Hugo makes it: each segment urlized, `/` kept.
-pub fn urlize_path(p: &str) -> String {
-    let segs: Vec<String> = p.split('/').filter(|s| !s.is_empty()).map(urlize).collect();
-    format!("/{}", segs.join("/"))
-}
-
-/// A slug for ids and terms: lowercase ASCII letters and digits joined by single `-`.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
-}
+use crate::util::slug::urlize;
 
 /// Why a `url:` or `aliases:` path cannot be used.
 #[derive(Debug, PartialEq, Eq)]
@@ -139,7 +106,7 @@ pub fn expand_permalink(pattern: &str, f: &PermalinkFields) -> String {
             .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
             .unwrap_or(tail.len());
         let token = &tail[..len];
-        let u = crate::model::url::urlize;
+        let u = urlize;
         let value: Option<String> = match token {
             "year" => date.as_ref().map(|d| format!("{:04}", d.year())),
             "month" => date.as_ref().map(|d| format!("{:02}", d.month())),
@@ -208,20 +175,6 @@ mod tests {
             expand_permalink("/:monthname/:slugorfilename/:nope/", &f),
             "/march/hello/:nope/"
         );
-    }
-
-    #[test]
-    fn urlize_like_hugo() {
-        assert_eq!(urlize("Scrum Master"), "scrum-master");
-        assert_eq!(urlize("CI/CD"), "ci-cd");
-        assert_eq!(urlize("Kubernetes 1.30"), "kubernetes-1.30");
-        assert_eq!(urlize_path("/Posts/My Notes"), "/posts/my-notes");
-    }
-
-    #[test]
-    fn slugify_is_ascii_dashes() {
-        assert_eq!(slugify("What is a Pod?"), "what-is-a-pod");
-        assert_eq!(slugify("  --x--  "), "x");
     }
 
     #[test]

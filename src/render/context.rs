@@ -198,12 +198,12 @@ impl<'a> Views<'a> {
             .taxonomies
             .iter()
             .map(|(name, terms)| {
-                let tax_url = format!("/{}/", crate::model::url::urlize(name));
+                let tax_url = format!("/{}/", crate::util::slug::urlize(name));
                 let links = terms
                     .iter()
                     .map(|t| TermLink {
                         name: t,
-                        url: self.url(&format!("{tax_url}{}/", crate::model::url::urlize(t))),
+                        url: self.url(&format!("{tax_url}{}/", crate::util::slug::urlize(t))),
                     })
                     .collect();
                 (name.as_str(), links)

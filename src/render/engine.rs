@@ -12,11 +12,12 @@ use crate::config::{Config, MenuItem};
 use crate::error::Error;
 use crate::load::{Sources, TemplateSource};
 use crate::model::Site;
-use crate::model::url::{slugify, with_base};
+use crate::model::url::with_base;
 use crate::render::context::Views;
 use crate::render::records::RecordViews;
 use crate::report::sprints::Analysis;
 use crate::util::path::normalize;
+use crate::util::slug::slugify;
 
 /// The `config` global: the site's config, its base path, and its menus with their URLs under
 /// the base path, sorted by weight.

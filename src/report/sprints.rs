@@ -456,7 +456,7 @@ fn read_entry(
                     let id = item
                         .get("id")
                         .and_then(|(_, t)| t.to_json().as_str().map(str::to_string))
-                        .unwrap_or_else(|| crate::model::url::urlize(&title));
+                        .unwrap_or_else(|| crate::util::slug::urlize(&title));
                     let mut fields = Map::new();
                     if let NodeValue::Map(pairs) = &item.value {
                         for (k, v) in pairs {

@@ -2,3 +2,4 @@
 
 pub mod escape;
 pub mod path;
+pub mod slug;

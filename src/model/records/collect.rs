@@ -10,9 +10,9 @@ use super::kinds::{FieldType, KINDS, Kind, kind};
 use super::{Record, Records};
 use crate::error::{Error, Span, hint};
 use crate::load::SourceFile;
-use crate::model::url::urlize;
 use crate::model::{Page, Section, Site, sorting};
 use crate::parse::frontmatter::{self, FrontMatter};
+use crate::util::slug::urlize;
 use crate::yaml::{Node, NodeValue};
 
 /// A 1-based line and column.
