@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::load::Sources;
 use crate::model::Site;
 use crate::render::cache::BodyCache;
+use crate::util::path::absolute;
 use crate::write::Sink;
 
 /// Where a build's files go.
@@ -133,20 +134,4 @@ fn output_dir(root: &Path, config: &Config, opts: &BuildOptions) -> Result<PathB
         );
     }
     Ok(dir)
-}
-
-/// An absolute, lexically normalised path (the folder may not exist yet).
-fn absolute(p: &Path) -> PathBuf {
-    let joined = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

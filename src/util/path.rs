@@ -22,12 +22,36 @@ pub fn normalize(p: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// `p` made absolute (against the current folder, by `std::path::absolute`) with `.` and
+/// `..` resolved lexically: the folder need not exist, and no link is followed.
+pub fn absolute(p: &Path) -> PathBuf {
+    let joined = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn norm(p: &str) -> Option<String> {
         normalize(Path::new(p)).map(|p| p.to_string_lossy().into_owned())
+    }
+
+    #[test]
+    fn absolute_paths_resolve_dots_without_the_disk() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(absolute(Path::new("a/../b/./c")), cwd.join("b/c"));
+        assert_eq!(absolute(Path::new("/x/y/../../../z")), PathBuf::from("/z"));
     }
 
     #[test]
