@@ -224,13 +224,29 @@ impl Error {
         {
             let gutter = span.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let shown = src.replace('\t', " ");
-            let caret_pad = src.chars().take(span.col.saturating_sub(1)).count();
+            let chars: Vec<char> = src
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            let col = span.col.saturating_sub(1).min(chars.len());
+            // A long line (minified JSON, a pasted image) is cut around the column.
+            let (from, to) = if chars.len() > SNIPPET {
+                let from = col.saturating_sub(SNIPPET / 3);
+                (from, (from + SNIPPET).min(chars.len()))
+            } else {
+                (0, chars.len())
+            };
+            let mut shown: String = chars[from..to].iter().collect();
+            let mut caret_pad = col - from;
+            if from > 0 {
+                shown.insert(0, '…');
+                caret_pad += 1;
+            }
+            if to < chars.len() {
+                shown.push('…');
+            }
             // As wide as the span, within the line (a caret past its end marks the end).
-            let width = span
-                .len
-                .min(src.chars().count().saturating_sub(caret_pad))
-                .max(1);
+            let width = span.len.min(to.saturating_sub(col)).max(1);
             out.push_str(&format!("{pad} |\n{gutter} | {shown}\n{pad} | "));
             out.push_str(&" ".repeat(caret_pad));
             out.push_str(&paint("1;31", &"^".repeat(width)));
@@ -242,6 +258,9 @@ impl Error {
         out
     }
 }
+
+/// The most characters of a source line a report shows.
+const SNIPPET: usize = 120;
 
 /// Whether a problem stops the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -349,6 +368,22 @@ mod tests {
             e.report(Severity::Error, false)
                 .contains("| a: bc\n  |   ^^^\n")
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line = format!("data: {}BAD{}", "x".repeat(5000), "y".repeat(5000));
+        let e = Error::at(Path::new("big.yaml"), &line, 1, 5007, "bad");
+        let report = e.report(Severity::Error, false);
+        assert!(report.len() < 400, "{report}");
+        let shown = report.lines().nth(2).unwrap();
+        let caret = report.lines().nth(3).unwrap();
+        assert!(
+            shown.starts_with("1 | …x") && shown.ends_with("y…"),
+            "{shown}"
+        );
+        let at = caret.find('^').unwrap();
+        assert_eq!(shown.chars().nth(at), Some('B'), "{shown}\n{caret}");
     }
 
     #[test]

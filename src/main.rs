@@ -94,6 +94,8 @@ fn serve(root: &Path, quiet: bool, args: ServeArgs, color: bool) -> ExitCode {
 }
 
 fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool) -> ExitCode {
+    // Ctrl-C or a CI timeout's SIGTERM must not leave a staging or scratch folder behind.
+    teambook::util::temp::remove_on_signals();
     if !root.is_dir() {
         eprintln!("error: the site folder {} does not exist", root.display());
         return ExitCode::from(2);

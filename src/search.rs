@@ -122,10 +122,37 @@ fn scratch_dir(staging: &Path) -> PathBuf {
     staging.hash(&mut h);
     let name = format!("teambook-{}-{:016x}.search", std::process::id(), h.finish());
     let shm = Path::new("/dev/shm");
-    if shm.is_dir() && std::fs::create_dir(shm.join(&name)).is_ok() {
-        return shm.join(name);
+    remove_stale_scratch(shm);
+    let dir = if shm.is_dir() && std::fs::create_dir(shm.join(&name)).is_ok() {
+        shm.join(name)
+    } else {
+        staging.with_file_name(name)
+    };
+    crate::util::temp::register(&dir);
+    dir
+}
+
+/// Removes the scratch folders that killed teambook processes left in `dir`
+/// (`teambook-<pid>-<hash>.search`).
+fn remove_stale_scratch(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.ends_with(".search"))
+            .and_then(|n| n.strip_prefix("teambook-"))
+            .and_then(|n| n.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if crate::util::temp::is_stale(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
-    staging.with_file_name(name)
 }
 
 /// The scratch folder of the views, removed with everything in it when dropped.
@@ -134,6 +161,7 @@ struct Scratch(PathBuf);
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+        crate::util::temp::unregister(&self.0);
     }
 }
 

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use crate::error::Error;
 use crate::render::Output;
 use crate::render::feeds::MARKER;
+use crate::util::temp;
 
 /// Where rendered files go: a private folder beside the output, memory (`serve`), or nowhere
 /// (`check`).
@@ -63,11 +64,13 @@ impl Sink {
             parent
         })
         .map_err(|e| Error::io(parent, e))?;
+        remove_stale_staging(parent, &name);
         let staging = parent.join(format!(".{name}.teambook-{}", std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         }
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+        temp::register(&staging);
         Ok(Sink::Dir(Staged {
             staging,
             target: target.to_path_buf(),
@@ -127,6 +130,33 @@ impl Drop for Staged {
     fn drop(&mut self) {
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        temp::unregister(&self.staging);
+    }
+}
+
+/// Removes the staging folders of `name` that a killed teambook left beside it: they carry
+/// the pid of the process that made them (`.public.teambook-4242`).
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.teambook-");
+    let Ok(entries) = std::fs::read_dir(if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    }) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if temp::is_stale(pid) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

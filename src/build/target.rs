@@ -114,11 +114,20 @@ fn output_dir(root: &Path, config: &Config, opts: &BuildOptions) -> Result<PathB
     };
     let abs = absolute(&dir);
     let root_abs = absolute(root);
+    // From the command line, a usage error; from teambook.yaml, an error at its line.
     let refuse = |why: &str| {
-        Err(BuildFailure::from(vec![Error::Usage(format!(
-            "refusing to write the site to {}: {why}",
-            dir.display()
-        ))]))
+        let message = format!("refusing to write the site to {}: {why}", dir.display());
+        let error = if explicit {
+            Error::Usage(message)
+        } else {
+            let text = crate::load::config_text(root);
+            let (line, col) = crate::config::key_position(&text, "output_dir", 1).unwrap_or((1, 1));
+            let span = crate::error::Span::new(Path::new(crate::config::CONFIG_FILE), line, col)
+                .with_len("output_dir".len());
+            Error::located(span, &text, message)
+                .with_help("set output_dir to a folder inside the site, such as public")
+        };
+        Err(BuildFailure::from(vec![error]))
     };
     if root_abs.starts_with(&abs) {
         return refuse("it is the site root or contains it");

@@ -74,11 +74,18 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Error>> {
     if let Err(outside) = stays_inside(root, Path::new(CONFIG_FILE)) {
         return Err(vec![outside.error(Path::new(CONFIG_FILE))]);
     }
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Config::parse(Path::new(CONFIG_FILE), &text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(e) => Err(vec![Error::io(Path::new(CONFIG_FILE), e)]),
+    if !path.exists() {
+        return Ok(Config::default());
     }
+    // Not UTF-8 is an error at the first byte that is not.
+    let file = read_text(root, PathBuf::from(CONFIG_FILE)).map_err(|e| vec![e])?;
+    Config::parse(&file.path, &file.text)
+}
+
+/// The text of `teambook.yaml`, for errors that point into it after it was parsed; empty when
+/// it cannot be read.
+pub fn config_text(root: &Path) -> String {
+    std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default()
 }
 
 /// The site's config and notes about what it cannot honour: `teambook.yaml`, else a Hugo
@@ -405,7 +412,10 @@ fn read_text(root: &Path, rel: PathBuf) -> Result<SourceFile, Error> {
             Err(Error::At {
                 span: crate::error::Span::new(&rel, line, col),
                 message: format!("not valid UTF-8 (byte {valid} of the file)"),
-                source_line: None,
+                source_line: String::from_utf8_lossy(&bytes)
+                    .lines()
+                    .nth(line - 1)
+                    .map(str::to_string),
                 help: Some("save the file as UTF-8".into()),
             })
         }

@@ -374,6 +374,29 @@ fn build_pages(
                 .unwrap_or_default(),
         };
         let title = meta.title.clone().unwrap_or_else(|| title_from_name(&stem));
+        // A slug is the last segment of the URL: one that names a folder or climbs out of it
+        // would put the page somewhere nobody asked for.
+        if let Some(slug) = meta.slug.as_deref() {
+            let trimmed = slug.trim();
+            if trimmed.contains(['/', '\\'])
+                || trimmed.is_empty()
+                || trimmed.chars().all(|c| c == '.')
+            {
+                let split = split_of(&f);
+                let (line, col) = frontmatter::locate_key(&f.file.text, &split, "slug");
+                errors.push(
+                    Error::at(
+                        &f.file.path,
+                        &f.file.text,
+                        line,
+                        col,
+                        format!("`slug: {slug}` is not one URL segment"),
+                    )
+                    .with_help("a slug names the page's last URL segment (`my-page`); set `url:` for a whole path"),
+                );
+                continue;
+            }
+        }
         let url = match &meta.url {
             Some(u) => match check_url(u, &f.file.path, &f.file.text) {
                 Ok(u) => u,
@@ -475,38 +498,53 @@ fn claim_urls(
 ) -> (HashMap<String, PathBuf>, HashMap<PathBuf, String>) {
     let mut urls: HashMap<String, PathBuf> = HashMap::new();
     let mut by_source = HashMap::new();
-    let mut claim = |url: &str, owner: &Path, what: &str, errors: &mut Vec<Error>| {
-        if let Some(prev) = urls.get(url) {
-            errors.push(
-                Error::file(
-                    owner,
-                    format!("{what} URL `{url}` is already used by {}", prev.display()),
-                )
-                .with_help("give one of them another `url:` or `slug:`"),
-            );
-        } else {
+    // `text` and `keys`: the owner's source and the front-matter keys that set the URL, to
+    // point the error at the first of them that is written.
+    let mut claim = |url: &str,
+                     owner: &Path,
+                     what: &str,
+                     source: Option<(&str, &[&str])>,
+                     errors: &mut Vec<Error>| {
+        let Some(prev) = urls.get(url) else {
             urls.insert(url.to_string(), owner.to_path_buf());
-        }
+            return;
+        };
+        let message = format!("{what} URL `{url}` is already used by {}", prev.display());
+        let located = source.and_then(|(text, keys)| {
+            let split = frontmatter::split(owner, text).ok()?;
+            let (line, col) = keys
+                .iter()
+                .find_map(|k| crate::config::key_position(text, k, split.front_line))
+                .unwrap_or((1, 1));
+            Some(Error::at(owner, text, line, col, message.clone()))
+        });
+        errors.push(
+            located
+                .unwrap_or_else(|| Error::file(owner, message))
+                .with_help("give one of them another `url:` or `slug:`"),
+        );
     };
+    const PAGE_KEYS: &[&str] = &["url", "slug", "title"];
     for s in sections {
         let owner = s
             .path
             .clone()
             .unwrap_or_else(|| Path::new("content").join(&s.dir));
-        claim(&s.url, &owner, "section", errors);
+        let source = s.path.as_ref().map(|_| (s.text.as_str(), PAGE_KEYS));
+        claim(&s.url, &owner, "section", source, errors);
         if let Some(p) = &s.path {
             by_source.insert(p.clone(), s.url.clone());
         }
     }
     for p in pages {
-        claim(&p.url, &p.path, "page", errors);
+        claim(&p.url, &p.path, "page", Some((&p.text, PAGE_KEYS)), errors);
         by_source.insert(p.path.clone(), p.url.clone());
     }
     for t in taxonomies {
         let owner = PathBuf::from(format!("<taxonomy {}>", t.name));
-        claim(&t.url, &owner, "taxonomy", errors);
+        claim(&t.url, &owner, "taxonomy", None, errors);
         for term in &t.terms {
-            claim(&term.url, &owner, "taxonomy term", errors);
+            claim(&term.url, &owner, "taxonomy term", None, errors);
         }
     }
     let alias_owners: Vec<(String, PathBuf, String)> = pages
@@ -525,7 +563,7 @@ fn claim_urls(
         .collect();
     for (alias, path, text) in alias_owners {
         match normalize_site_path(&alias) {
-            Ok(a) => claim(&a, &path, "alias", errors),
+            Ok(a) => claim(&a, &path, "alias", Some((&text, &["aliases"])), errors),
             Err(problem) => {
                 let split = frontmatter::split(&path, &text).ok();
                 let (line, col) = split

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
-use crate::error::{Error, did_you_mean};
+use crate::error::{Error, Span, did_you_mean};
 use crate::load::SourceFile;
 use crate::model::Site;
 use crate::model::records::values::{Located, STATUSES, date, number, read_value};
@@ -115,11 +115,36 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
     // Pbis by the team's id and by record id.
     let mut pbis: HashMap<String, usize> = HashMap::new();
     let mut pbi_ids: Vec<String> = Vec::new();
+    // Where a record's `id:` is written (else the record itself), for duplicate-id errors.
+    let id_place = |r: &Record| -> Option<(String, Span)> {
+        let (text, node) = record_node(site, r, files)?;
+        let at = node.get("id").map_or(&node, |(k, _)| k);
+        let span = Span::new(&r.source, at.line, at.col).with_len(at.len);
+        Some((text, span))
+    };
     for (i, r) in records.list.iter().enumerate() {
         if r.kind.name != "pbi" {
             continue;
         }
         let id = r.text("id").unwrap_or(&r.id).to_string();
+        // Two items with one id would make every sprint that lists it count the wrong one.
+        if let Some(&first) = pbis.get(&id).filter(|_| r.text("id").is_some()) {
+            let first = &records.list[first];
+            let first_at = id_place(first).map_or_else(
+                || first.source.display().to_string(),
+                |(_, s)| format!("{}:{}", s.path.display(), s.line),
+            );
+            let (text, span) =
+                id_place(r).unwrap_or_else(|| (String::new(), Span::new(&r.source, 1, 1)));
+            errors.push(
+                Error::located(span, &text, format!("duplicate backlog item id `{id}`"))
+                    .with_help(format!(
+                        "`{id}` is already the id of `{}` at {first_at}; give one of them another `id:`",
+                        first.title
+                    )),
+            );
+            continue;
+        }
         pbis.insert(id.clone(), i);
         pbis.entry(r.id.clone()).or_insert(i);
         pbi_ids.push(id);

@@ -3,3 +3,4 @@
 pub mod escape;
 pub mod path;
 pub mod slug;
+pub mod temp;

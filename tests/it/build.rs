@@ -623,3 +623,117 @@ fn a_config_file_linked_out_of_the_site_is_refused() {
     assert!(!stderr.contains("SECRET-7f3a"), "{stderr}");
     assert!(!site.path().join("public").exists());
 }
+
+/// A site big enough that a debug build spends a few seconds writing its output.
+#[cfg(unix)]
+fn slow_site() -> tempfile::TempDir {
+    let mut files = vec![("teambook.yaml".to_string(), "title: Slow\n".to_string())];
+    for i in 0..800 {
+        files.push((
+            format!("content/notes/note-{i}.md"),
+            format!(
+                "---\ntitle: Note {i}\ntags: [t{}]\n---\nSome words about note {i}.\n\n```rust\nfn main() {{ println!(\"{i}\"); }}\n```\n",
+                i % 7
+            ),
+        ));
+    }
+    site(&files)
+}
+
+/// Folders a build of the site at `root` (output `root/public`) may leave: its staging
+/// folders beside the output, and its search scratch folders in /dev/shm (by pid).
+#[cfg(unix)]
+fn leftovers(root: &std::path::Path, pid: u32) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.teambook-") || n.ends_with(".search"))
+        .collect();
+    if let Ok(shm) = std::fs::read_dir("/dev/shm") {
+        let prefix = format!("teambook-{pid}-");
+        found.extend(
+            shm.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&prefix)),
+        );
+    }
+    found
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_keeps_the_old_output_and_leaves_nothing() {
+    let site = slow_site();
+    let root = site.path();
+    let (code, _, stderr) = build(root, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let before = tree(&root.join("public"));
+    for (signal, expected) in [("-INT", 130), ("-TERM", 143)] {
+        // A change to every page, and no body cache: the rebuild rewrites every file.
+        let cache = tempfile::tempdir().unwrap();
+        write(
+            root,
+            "teambook.yaml",
+            format!("title: Slow {signal}\n").as_bytes(),
+        );
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("teambook"))
+            .env("TEAMBOOK_CACHE_DIR", cache.path())
+            .arg("--root")
+            .arg(root)
+            .args(["build", "--quiet"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let staging = root.join(format!(".public.teambook-{pid}"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while !staging.exists() {
+            assert!(std::time::Instant::now() < deadline, "no staging folder");
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "finished before the signal"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(expected), "{signal}: {status:?}");
+        assert_eq!(leftovers(root, pid), Vec::<String>::new(), "{signal}");
+        assert!(
+            tree(&root.join("public")) == before,
+            "{signal}: the previous output changed"
+        );
+    }
+    write(root, "teambook.yaml", b"title: Slow\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_removes_what_a_killed_build_left() {
+    let site = site(&[
+        ("teambook.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHello.\n"),
+    ]);
+    let root = site.path();
+    // A pid that no process has: the kernel's pids stay far below it.
+    let dead = u32::MAX - 1;
+    std::fs::create_dir_all(root.join(format!(".public.teambook-{dead}/a"))).unwrap();
+    let scratch = std::path::Path::new("/dev/shm").join(format!("teambook-{dead}-0.search"));
+    let shm = std::path::Path::new("/dev/shm").is_dir();
+    if shm {
+        std::fs::create_dir_all(&scratch).unwrap();
+    }
+    // A folder of a process that still runs (this one) is not touched.
+    let alive = root.join(format!(".public.teambook-{}", std::process::id()));
+    std::fs::create_dir_all(&alive).unwrap();
+    let (code, _, stderr) = build(root, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!root.join(format!(".public.teambook-{dead}")).exists());
+    assert!(!scratch.exists());
+    assert!(alive.exists());
+}

@@ -203,3 +203,79 @@ fn output_folder_inside_content_or_root_is_refused() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(read(foreign.path(), "keep.txt"), "mine");
 }
+
+#[test]
+fn two_pages_with_one_url_point_at_the_second_url_line() {
+    let err = breaks(&[
+        ("content/a.md", b"---\ntitle: A\nurl: /same/\n---\n"),
+        ("content/b.md", b"---\ntitle: B\n\nurl: /same/\n---\n"),
+    ]);
+    assert!(
+        err.contains("content/b.md:4:1: page URL `/same/` is already used by content/a.md"),
+        "{err}"
+    );
+    assert!(err.contains("4 | url: /same/"), "{err}");
+}
+
+#[test]
+fn an_alias_onto_a_page_points_at_its_aliases_line() {
+    let err = breaks(&[(
+        "content/b.md",
+        b"---\ntitle: B\naliases:\n  - /good/\n---\n",
+    )]);
+    assert!(
+        err.contains("content/b.md:3:1: alias URL `/good/` is already used by content/good.md"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_slug_that_climbs_or_names_a_folder_is_refused_at_its_line() {
+    for slug in ["../../../up", "a/b", ".."] {
+        let text = format!("---\ntitle: X\nslug: \"{slug}\"\n---\n");
+        let err = breaks(&[("content/posts/x.md", text.as_bytes())]);
+        assert!(
+            err.contains(&format!(
+                "content/posts/x.md:3:1: `slug: {slug}` is not one URL segment"
+            )),
+            "{slug}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_config_that_is_not_utf8_points_at_the_byte() {
+    let err = breaks(&[("teambook.yaml", b"title: T\ndescription: caf\xe9\n")]);
+    assert!(
+        err.contains("teambook.yaml:2:17: not valid UTF-8 (byte 25 of the file)"),
+        "{err}"
+    );
+    assert!(err.contains("2 | description: caf"), "{err}");
+}
+
+#[test]
+fn an_output_dir_refused_in_the_config_points_at_its_line() {
+    let err = breaks(&[("teambook.yaml", b"title: T\noutput_dir: content/out\n")]);
+    assert!(
+        err.contains("teambook.yaml:2:1: refusing to write the site to"),
+        "{err}"
+    );
+    assert!(err.contains("inside the site's content/ folder"), "{err}");
+    assert!(err.contains("^^^^^^^^^^"), "{err}");
+}
+
+#[test]
+fn two_backlog_items_with_one_id_name_both_places() {
+    let err = breaks(&[(
+        "data/backlog.yaml",
+        b"- title: Login\n  id: PBI-7\n  points: 3\n- title: Logout\n  id: PBI-7\n  points: 5\n",
+    )]);
+    assert!(
+        err.contains("data/backlog.yaml:5:3: duplicate backlog item id `PBI-7`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("already the id of `Login` at data/backlog.yaml:2"),
+        "{err}"
+    );
+}
