@@ -26,13 +26,18 @@ impl YamlError {
     }
 }
 
-fn options() -> serde_saphyr::Options {
+/// The parser's limits for a text of `len` bytes. Values and events are bounded by the text
+/// itself (a value takes a few bytes), so a data file of up to 10 MB (the limit `load` sets)
+/// always fits; what aliases could multiply is bounded separately and tightly.
+fn options(len: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = 64;
     // A handbook's YAML is small: refuse alias bombs after a few thousand replayed events
     // rather than after a million.
     budget.max_recorded_anchor_events = 20_000;
-    budget.max_events = 500_000;
+    budget.max_events = (2 * len).max(500_000);
+    budget.max_nodes = len.max(250_000);
+    budget.max_documents = (len / 4).max(1_024);
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     // A handbook never replays more than a few thousand events through aliases; alias bombs
@@ -43,17 +48,49 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses one YAML document.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_saphyr::from_str_with_options(text, options()).map_err(convert)
+    serde_saphyr::from_str_with_options(text, options(text.len())).map_err(convert)
 }
 
 /// Parses a stream of `---`-separated documents.
 pub fn from_str_multiple<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, YamlError> {
-    serde_saphyr::from_multiple_with_options(text, options()).map_err(convert)
+    serde_saphyr::from_multiple_with_options(text, options(text.len())).map_err(convert)
 }
 
 /// Writes a value as YAML (for generated config files).
 pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     serde_saphyr::to_string(value).unwrap_or_default()
+}
+
+/// The YAML and serde messages that speak the library's language, said as an author would
+/// understand them; others are kept.
+fn in_our_words(message: String) -> String {
+    let said = |s: &str| s.to_string();
+    if let Some(budget) = message.strip_prefix("budget breached: ") {
+        return if budget.starts_with("Depth") {
+            said("nested too deeply (more than 64 levels)")
+        } else if budget.starts_with("Events") || budget.starts_with("Nodes") {
+            said("too many values for one file; split it into several files")
+        } else {
+            said("too large or too complex for one file; split it into several files")
+        };
+    }
+    if message.starts_with("recursive references") {
+        return said("an alias (`*name`) refers to the value it is part of; write the values out");
+    }
+    for (serde, ours) in [
+        ("invalid u64", "expected a whole number of 0 or more"),
+        ("invalid u32", "expected a whole number of 0 or more"),
+        ("invalid usize", "expected a whole number of 0 or more"),
+        ("invalid i64", "expected a whole number"),
+        ("invalid i32", "expected a whole number"),
+        ("invalid f64", "expected a number"),
+        ("invalid bool", "expected true or false"),
+    ] {
+        if message.starts_with(serde) {
+            return said(ours);
+        }
+    }
+    message
 }
 
 fn convert(e: serde_saphyr::Error) -> YamlError {
@@ -68,6 +105,7 @@ fn convert(e: serde_saphyr::Error) -> YamlError {
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
+    message = in_our_words(message);
     if message.starts_with("recursion limit exceeded") || message.contains("nesting") {
         message = "nested too deeply (more than 64 levels)".into();
     }
@@ -88,6 +126,29 @@ fn convert(e: serde_saphyr::Error) -> YamlError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_data_file_is_within_the_limits() {
+        // 300,000 values in 1.2 MB: more than the parser's default node budget (250,000).
+        let text = "- 1\n".repeat(300_000);
+        let list: Vec<u32> = from_str(&text).unwrap();
+        assert_eq!(list.len(), 300_000);
+    }
+
+    #[test]
+    fn library_messages_are_said_in_our_words() {
+        let e =
+            from_str::<std::collections::BTreeMap<String, u64>>("paginate: \"ten\"\n").unwrap_err();
+        assert_eq!(e.message, "expected a whole number of 0 or more");
+        let deep = format!("a: {}{}\n", "[".repeat(70), "]".repeat(70));
+        let e = from_str::<serde_json::Value>(&deep).unwrap_err();
+        assert_eq!(e.message, "nested too deeply (more than 64 levels)");
+        let e = nodes("a: &x\n  b: *x\n").unwrap_err();
+        assert!(
+            e.message.starts_with("an alias (`*name`) refers to"),
+            "{e:?}"
+        );
+    }
 
     #[test]
     fn errors_carry_position_and_a_plain_message() {
@@ -299,7 +360,7 @@ impl<'de> serde::de::Visitor<'de> for RawVisitor {
 /// Parses a stream of `---`-separated documents into located nodes.
 pub fn nodes(text: &str) -> Result<Vec<Node>, YamlError> {
     let docs: Vec<serde_saphyr::Spanned<RawNode>> =
-        serde_saphyr::from_multiple_with_options(text, options()).map_err(convert)?;
+        serde_saphyr::from_multiple_with_options(text, options(text.len())).map_err(convert)?;
     Ok(docs.into_iter().map(located).collect())
 }
 

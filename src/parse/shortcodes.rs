@@ -164,6 +164,31 @@ fn unclosed_message(name: &str, expected: &str) -> String {
 }
 
 impl ShortcodeError {
+    /// Moves every line the error names down by `lines`: the expanded text starts at line
+    /// `lines + 1` of its file (the line after the front matter).
+    pub fn shift(mut self, lines: usize) -> Self {
+        match &mut self {
+            ShortcodeError::UnclosedPair {
+                line, close_line, ..
+            } => {
+                *line += lines;
+                *close_line += lines;
+            }
+            ShortcodeError::MismatchedDelim {
+                line, open_line, ..
+            } => {
+                *line += lines;
+                *open_line += lines;
+            }
+            ShortcodeError::UnclosedTag { line, .. }
+            | ShortcodeError::BadTag { line, .. }
+            | ShortcodeError::BadArgs { line, .. }
+            | ShortcodeError::UnexpectedClose { line, .. }
+            | ShortcodeError::Render { line, .. } => *line += lines,
+        }
+        self
+    }
+
     /// The 1-based line and column of the `{{` the error is about.
     pub fn position(&self) -> (usize, usize) {
         match self {

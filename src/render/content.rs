@@ -140,14 +140,10 @@ pub fn render_body(
     let expanded = shortcodes::expand(src, &mut render_call).map_err(|errs| {
         errs.into_iter()
             .map(|e| {
+                // Every line it names, the error's own and those in its message, of the file.
+                let e = e.shift(body.body_line - 1);
                 let (line, col) = e.position();
-                Error::at(
-                    body.path,
-                    body.text,
-                    line + body.body_line - 1,
-                    col,
-                    e.to_string(),
-                )
+                Error::at(body.path, body.text, line, col, e.to_string())
             })
             .collect::<Vec<_>>()
     })?;

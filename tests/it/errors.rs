@@ -279,3 +279,35 @@ fn two_backlog_items_with_one_id_name_both_places() {
         "{err}"
     );
 }
+
+#[test]
+fn a_shortcode_closed_with_the_other_delimiter_names_file_lines() {
+    let err = breaks(&[(
+        "content/b.md",
+        b"---\ntitle: B\n---\n\n\n{{% details summary=\"x\" %}}\nhello\n{{< /details >}}\n",
+    )]);
+    assert!(
+        err.contains("content/b.md:8:1: closing `{{< /details >}}` does not match its opening `{{% details %}}` (line 6, column 1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn library_messages_are_in_our_words_at_the_line() {
+    let err = breaks(&[("teambook.yaml", b"title: T\npaginate: \"ten\"\n")]);
+    assert!(
+        err.contains("teambook.yaml:2:11: expected a whole number of 0 or more"),
+        "{err}"
+    );
+    let deep = format!("a: {}{}\n", "[".repeat(70), "]".repeat(70));
+    let err = breaks(&[("data/deep.yaml", deep.as_bytes())]);
+    assert!(
+        err.contains("data/deep.yaml:1:") && err.contains("nested too deeply"),
+        "{err}"
+    );
+    let err = breaks(&[("data/loop.yaml", b"a: &x\n  b: *x\n")]);
+    assert!(
+        err.contains("data/loop.yaml:2:6: an alias (`*name`) refers to the value it is part of"),
+        "{err}"
+    );
+}
