@@ -57,8 +57,11 @@ impl Highlighter {
     }
 
     /// The inner HTML of a code block (spans with `hl-` classes), or `None` when `lang` is
-    /// not a language we know. Identical (language, code) pairs are highlighted once.
+    /// not a language we know, or the block is too big to highlight (it is then shown plain). Identical (language, code) pairs are highlighted once.
     pub fn highlight(&self, code: &str, lang: &str) -> Option<String> {
+        if too_big_to_highlight(code) {
+            return None;
+        }
         let syntax = self.syntax_for(lang)?;
         let key = (syntax.name.clone(), code.to_owned());
         let shard = &self.cache[shard_index(&key)];
@@ -155,6 +158,17 @@ fn lock(shard: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
     shard
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Blocks above this size, or with a line above [`MAX_LINE`], are shown without highlighting:
+/// syntect's memory grows with the length of a line (5 MB of minified JSON on one line peaked
+/// at 1.8 GB), and nobody reads such a block for its colours.
+pub const MAX_BLOCK: usize = 512 * 1024;
+/// The longest line that is highlighted; see [`MAX_BLOCK`].
+pub const MAX_LINE: usize = 10_000;
+
+fn too_big_to_highlight(code: &str) -> bool {
+    code.len() > MAX_BLOCK || code.lines().any(|l| l.len() > MAX_LINE)
 }
 
 /// Every theme name [`stylesheet`] accepts, sorted.

@@ -158,3 +158,13 @@ fn unknown_theme_lists_the_available_ones() {
     assert!(err.contains("InspiredGitHub"));
     assert!(stylesheet("Nope", "OneHalfDark").is_err());
 }
+
+#[test]
+fn blocks_too_big_to_highlight_are_left_plain() {
+    let hl = Highlighter::global();
+    assert!(hl.highlight("{\"a\": 1}", "json").is_some());
+    let one_line = format!("{{\"a\": \"{}\"}}", "x".repeat(MAX_LINE + 1));
+    assert!(hl.highlight(&one_line, "json").is_none());
+    let many_lines = "{\"a\": 1}\n".repeat(MAX_BLOCK / 9 + 1);
+    assert!(hl.highlight(&many_lines, "json").is_none());
+}
