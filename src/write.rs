@@ -83,6 +83,7 @@ impl Sink {
 
     /// Writes one file, `rel` being a `/`-separated path inside the output.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        inside_output(rel)?;
         match self {
             Sink::Memory(files) => {
                 let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
@@ -96,6 +97,7 @@ impl Sink {
 
     /// Copies a file from disk into the output.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Error> {
+        inside_output(rel)?;
         match self {
             Sink::Memory(_) => {
                 let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
@@ -132,6 +134,22 @@ impl Drop for Staged {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
         temp::unregister(&self.staging);
+    }
+}
+
+/// The last line of defence: every path the build writes stays inside the output (earlier
+/// stages refuse such URLs at their source line; this names the path if one slips through).
+fn inside_output(rel: &str) -> Result<(), Error> {
+    let fine = !rel.contains('\0')
+        && crate::util::path::normalize(Path::new(rel)).is_some_and(|n| n == Path::new(rel));
+    if fine {
+        Ok(())
+    } else {
+        let shown = rel.escape_debug().to_string();
+        Err(Error::file(
+            Path::new(&shown),
+            "refusing to write this output file: its path would leave the output folder or holds a NUL byte",
+        ))
     }
 }
 
@@ -452,6 +470,17 @@ fn is_replaceable(target: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_path_leaves_the_output() {
+        let sink = Sink::Memory(Default::default());
+        for bad in ["../x.html", "a/../../x", "/etc/x", "a\0b.html"] {
+            let e = sink.write(bad, b"x").unwrap_err();
+            assert!(e.to_string().contains("refusing to write"), "{bad}: {e}");
+        }
+        sink.write("a/b/index.html", b"x").unwrap();
+        assert_eq!(sink.into_files().len(), 1);
+    }
 
     #[test]
     fn commit_swaps_and_a_dropped_sink_keeps_the_old_output() {

@@ -44,7 +44,7 @@ pub fn assemble(
         &mut errors,
     );
     order(&mut sections, &mut pages);
-    let taxonomies = build_taxonomies(&config, &pages);
+    let taxonomies = build_taxonomies(&config, &pages, &mut errors);
     let (urls, by_source) = claim_urls(&sections, &pages, &taxonomies, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -678,7 +678,7 @@ fn url_problem(
         .with_help("write a path inside the site, like `/some-slug/`, without `..`")
 }
 
-fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
+fn build_taxonomies(config: &Config, pages: &[Page], errors: &mut Vec<Error>) -> Vec<Taxonomy> {
     config
         .taxonomies
         .iter()
@@ -694,6 +694,23 @@ fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
                 for t in p.meta.taxonomies.get(name).into_iter().flatten() {
                     let slug = urlize(t);
                     if slug.is_empty() {
+                        continue;
+                    }
+                    // `..` would make the term's page climb out of the taxonomy's folder.
+                    if slug.chars().all(|c| c == '.') {
+                        let (line, col) = frontmatter::split(&p.path, &p.text)
+                            .map(|s| frontmatter::locate_key(&p.text, &s, name))
+                            .unwrap_or((1, 1));
+                        errors.push(
+                            Error::at(
+                                &p.path,
+                                &p.text,
+                                line,
+                                col,
+                                format!("`{t}` in `{name}` has no letters or digits to make its URL from"),
+                            )
+                            .with_help("name the term with a word"),
+                        );
                         continue;
                     }
                     let term = terms.entry(slug.clone()).or_insert_with(|| Term {

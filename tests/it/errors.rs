@@ -311,3 +311,14 @@ fn library_messages_are_in_our_words_at_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_term_made_of_dots_is_refused_at_its_line() {
+    let err = breaks(&[("content/t.md", b"---\ntitle: T\ntags: [\"..\", ok]\n---\n")]);
+    assert!(
+        err.contains(
+            "content/t.md:3:1: `..` in `tags` has no letters or digits to make its URL from"
+        ),
+        "{err}"
+    );
+}
