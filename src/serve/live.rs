@@ -1,5 +1,5 @@
-//! Stage 6, incremental: the last good build kept in memory — sources, model, template engine,
-//! rendered bodies and sidebars. In: the files one save touched. Out: only the output files
+//! Stage 6, incremental: the last good build kept in memory (the build's `State`: sources,
+//! model, template engine, rendered bodies and sidebars). In: the files one save touched. Out: only the output files
 //! that save can change, or [`Update::Full`] when it needs a whole rebuild.
 //!
 //! A save is incremental when it changes only the body of pages and sections the site already
@@ -10,40 +10,22 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::build::{BuildFailure, BuildOptions, BuildReport, OutputFiles, State};
 use crate::error::Error;
-use crate::load::{Sources, StaticSource, TemplateSource, slash_path};
-use crate::model::Site;
+use crate::load::{StaticSource, TemplateSource, slash_path};
 use crate::parse::frontmatter;
 use crate::parse::highlight::Highlighter;
 use crate::render::cache::BodyCache;
 use crate::render::content::{Body, Content, render_body};
 use crate::render::context::Views;
 use crate::render::engine::Engine;
-use crate::render::glossary::Glossary;
-use crate::render::records::RecordViews;
-use crate::render::{LinkChecker, LinkProblems, check_links};
+use crate::render::{LinkChecker, check_links};
 use crate::write::Sink;
 
-/// The state of the last good build, as `serve` keeps it between saves.
-pub struct Live {
-    pub(crate) sources: Sources,
-    pub(crate) site: Site,
-    pub(crate) engine: Engine,
-    pub(crate) records: Arc<RecordViews>,
-    pub(crate) sprints: Arc<crate::report::sprints::Analysis>,
-    /// Page and section bodies with glossary links, in site order.
-    pub(crate) pages: Vec<Content>,
-    pub(crate) sections: Vec<Content>,
-    pub(crate) sidebars: Vec<String>,
-    /// Paths served by files other than pages, for link checks.
-    pub(crate) extra_paths: HashSet<String>,
-    pub(crate) glossary: Glossary,
-    /// Link problems of each body, rechecked for the bodies a save changes.
-    pub(crate) links: LinkProblems,
-}
+/// The state of the last good build, as `serve` keeps it between saves: the build's own
+/// [`State`], to which this module adds incremental updates.
+pub type Live = State;
 
 impl Live {
     /// Builds the site into memory: nothing is written to disk. Returns the files keyed by
@@ -55,38 +37,7 @@ impl Live {
         cache: &std::sync::Mutex<BodyCache>,
     ) -> Result<(BuildReport, OutputFiles, Live), BuildFailure> {
         let built = crate::build::build_with(opts, Some(cache))?;
-        Ok((built.report, built.files, Live::from(built.state)))
-    }
-}
-
-impl From<State> for Live {
-    fn from(state: State) -> Live {
-        let State {
-            sources,
-            site,
-            engine,
-            records,
-            sprints,
-            pages,
-            sections,
-            sidebars,
-            extra_paths,
-            glossary,
-            links,
-        } = state;
-        Live {
-            sources,
-            site,
-            engine,
-            records,
-            sprints,
-            pages,
-            sections,
-            sidebars,
-            extra_paths,
-            glossary,
-            links,
-        }
+        Ok((built.report, built.files, built.state))
     }
 }
 
