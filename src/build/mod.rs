@@ -185,8 +185,9 @@ pub fn build_with(
     timings.mark("bodies");
     let written = write(&input, &model, &mut bodies, &target, &mut cache)?;
     timings.mark("render+write");
-    let (files, count) = (target.finish(written.sink), written.files);
-    let files = files.map_err(|e| failure(&bodies.warnings)(vec![e]))?;
+    let files = target
+        .finish(written.sink)
+        .map_err(|e| failure(&bodies.warnings)(vec![e]))?;
     timings.mark("commit");
     timings.print();
     let report = BuildReport {
@@ -194,31 +195,38 @@ pub fn build_with(
         sections: model.site.sections.len(),
         terms: model.site.taxonomies.iter().map(|t| t.terms.len()).sum(),
         records: model.site.records.list.len(),
-        files: count,
+        files: written.files,
         skipped: model.site.skipped.clone(),
-        warnings: bodies.warnings,
-        notes: input.notes,
+        warnings: std::mem::take(&mut bodies.warnings),
+        notes: input.notes.clone(),
         output_dir: target.output_dir(),
         elapsed: started.elapsed(),
     };
-    let state = State {
-        sources: input.sources,
-        site: model.site,
-        engine: bodies.engine,
-        records: bodies.records,
-        sprints: model.sprints,
-        pages: bodies.pages,
-        sections: bodies.sections,
-        sidebars: written.sidebars,
-        extra_paths: bodies.extra_paths,
-        glossary: bodies.glossary,
-        links: bodies.links,
-    };
+    let state = State::new(input, model, bodies, written.sidebars);
     Ok(Built {
         report,
         files,
         state,
     })
+}
+
+impl State {
+    /// What a build keeps of its stages.
+    fn new(input: Input, model: Model, bodies: Bodies, sidebars: Vec<String>) -> State {
+        State {
+            sources: input.sources,
+            site: model.site,
+            engine: bodies.engine,
+            records: bodies.records,
+            sprints: model.sprints,
+            pages: bodies.pages,
+            sections: bodies.sections,
+            sidebars,
+            extra_paths: bodies.extra_paths,
+            glossary: bodies.glossary,
+            links: bodies.links,
+        }
+    }
 }
 
 /// The config with the command line's overrides.
