@@ -673,6 +673,13 @@ fn url_problem(
         UrlProblem::Absolute => {
             format!("`{key}: {raw}` is not a site path")
         }
+        UrlProblem::Control => format!(
+            "`{key}: {}` holds a control character, which no file name can hold",
+            raw.escape_debug()
+        ),
+        UrlProblem::TooLong => {
+            format!("`{key}:` has a segment over 200 characters, longer than file names may be")
+        }
     };
     Error::at(path, text, line, col, message)
         .with_help("write a path inside the site, like `/some-slug/`, without `..`")

@@ -8,12 +8,22 @@ use crate::util::slug::urlize;
 pub enum UrlProblem {
     Escapes,
     Absolute,
+    /// A control character (NUL, newline, tab): no file name should hold one.
+    Control,
+    /// A segment longer than file systems allow (255 bytes).
+    TooLong,
 }
 
 /// Normalises a site path written by an author (`url:`, alias): leading `/`, no `.`/`..`
 /// segments, trailing `/` unless it names a file (`/old.html`).
 pub fn normalize_site_path(raw: &str) -> Result<String, UrlProblem> {
     let raw = raw.trim();
+    if raw.chars().any(char::is_control) {
+        return Err(UrlProblem::Control);
+    }
+    if raw.split('/').any(|seg| seg.len() > 200) {
+        return Err(UrlProblem::TooLong);
+    }
     if raw.contains('\\')
         || raw.contains("://")
         || (raw.len() >= 2 && raw.as_bytes()[1] == b':')
@@ -189,6 +199,10 @@ mod tests {
         assert_eq!(normalize_site_path("/"), Ok("/".into()));
         assert_eq!(normalize_site_path("/../../etc/"), Err(UrlProblem::Escapes));
         assert_eq!(normalize_site_path("a/../b"), Err(UrlProblem::Escapes));
+        assert_eq!(normalize_site_path("/a\0b/"), Err(UrlProblem::Control));
+        assert_eq!(normalize_site_path("/a\nb/"), Err(UrlProblem::Control));
+        let long = format!("/{}/", "a".repeat(201));
+        assert_eq!(normalize_site_path(&long), Err(UrlProblem::TooLong));
         assert_eq!(normalize_site_path("C:\\x"), Err(UrlProblem::Absolute));
         assert_eq!(
             normalize_site_path("https://x.y/"),

@@ -254,6 +254,22 @@ fn cases() -> Vec<Case> {
         case("a 2 MB line with a YAML error at its end", &[(a, &pg(&format!("title: A\ndescription: {}: z\n", "y".repeat(2_000_000))))], 1, "content/a.md:3", "mapping values are not allowed"),
         case("an unknown shortcode after 1 MB on its line", &[(a, &page("title: A\n", &format!("{}{{{{< nosuch >}}}}\n", "w ".repeat(500_000))))], 1, "content/a.md:4", "templates/shortcodes/nosuch.html"),
         case("10,000 front-matter keys, then a bad weight", &[(a, &pg(&format!("title: A\n{many_keys}weight: heavy\n")))], 1, "content/a.md:10003", "`weight` must be a whole number"),
+        // Fixed this round: each was unlocated, at the wrong line, in a library's words, or wrong.
+        case("a tag made of dots", &[(a, &pg("title: A\ntags: [\"..\"]\n"))], 1, "content/a.md:3", "has no letters or digits"),
+        case("a slug that climbs", &[(a, &pg("title: A\nslug: ../../../up\n"))], 1, "content/a.md:3", "is not one URL segment"),
+        case("a slug with a folder", &[(a, &pg("title: A\nslug: a/b\n"))], 1, "content/a.md:3", "is not one URL segment"),
+        case("a url with a NUL byte", &[(a, &pg("title: A\nurl: \"/a\\0b/\"\n"))], 1, "content/a.md:3", "holds a control character"),
+        case("a url with a newline", &[(a, &pg("title: A\nurl: \"/a\\nb/\"\n"))], 1, "content/a.md:3", "holds a control character"),
+        case("an alias with a NUL byte", &[(a, &pg("title: A\naliases: [\"/a\\0/\"]\n"))], 1, "content/a.md:3", "holds a control character"),
+        case("a url segment of 300 characters", &[(a, &pg(&format!("title: A\nurl: /{}/\n", "a".repeat(300))))], 1, "content/a.md:3", "longer than file names may be"),
+        case("shortcode closed with the other delimiter, file lines", &[(a, &page("title: A\n", "\n\n{{% details summary=\"x\" %}}\nin\n{{< /details >}}\n"))], 1, "content/a.md:8", "(line 6, column 1)"),
+        case("config: paginate is text", &[("teambook.yaml", b"title: T\npaginate: \"ten\"\n")], 1, "teambook.yaml:2", "expected a whole number of 0 or more"),
+        case("config: output_dir inside content", &[("teambook.yaml", b"title: T\noutput_dir: content/out\n")], 1, "teambook.yaml:2", "refusing to write the site"),
+        case("config: not UTF-8", &[("teambook.yaml", b"title: T\ndescription: caf\xe9\n")], 1, "teambook.yaml:2", "not valid UTF-8"),
+        case("data: nested 70 levels", &[("data/things.yaml", format!("a: {}{}\n", "[".repeat(70), "]".repeat(70)).as_bytes())], 1, "data/things.yaml:1", "nested too deeply"),
+        case("data: an alias inside its own value", &[("data/things.yaml", b"a: &x\n  b: *x\n")], 1, "data/things.yaml:2", "refers to the value it is part of"),
+        case("backlog: two items with one id", &[("data/backlog.yaml", format!("{BACKLOG}- id: KT-1\n  title: Another kettle\n  points: 1\n").as_bytes())], 1, "data/backlog.yaml:8", "duplicate backlog item id `KT-1`"),
+        case("an alias onto a page's URL", &[(b, &pg("title: B\naliases: [/a/]\n")), (a, &pg("title: A\n"))], 1, "content/b.md:3", "alias URL `/a/` is already used"),
     ];
 
     // Usage errors: exit 2, no file to point at.
