@@ -307,6 +307,10 @@ fn render_bodies(
     let glossary = Glossary::new(site);
     render::glossary::apply(site, &glossary, &mut pages, &mut sections);
     let extra_paths = render::static_paths(site, sources);
+    let shadowed = render::shadowed_outputs(site, &extra_paths);
+    if !shadowed.is_empty() {
+        return Err(failure(&sources.warnings)(shadowed));
+    }
     let links = render::check_links(site, &pages, &sections, &extra_paths);
     let mut warnings = sources.warnings.clone();
     let link_problems = links.all();

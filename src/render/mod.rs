@@ -643,6 +643,52 @@ fn missing_template(owner: Option<(&std::path::Path, &str)>, template: &str) -> 
     .with_help(help)
 }
 
+/// Pages and aliases whose output file is one the build writes itself (a static or theme
+/// file, a feed, the sitemap, `404.html`): without this check one would silently replace the
+/// other (`aliases: [/style.css]` took the site's stylesheet). Each is an error at the line
+/// that set the URL.
+pub fn shadowed_outputs(site: &Site, extra_paths: &HashSet<String>) -> Vec<Error> {
+    let written: HashSet<String> = extra_paths.iter().map(|p| output_file(p)).collect();
+    let mut errors = Vec::new();
+    let mut urls: Vec<(&String, &std::path::PathBuf)> = site.urls.iter().collect();
+    urls.sort();
+    for (url, owner) in urls {
+        let file = output_file(url);
+        if !written.contains(&file) && !file.starts_with("pagefind/") {
+            continue;
+        }
+        let message = format!("URL `{url}` is a file the build writes itself (`{file}`)");
+        let source = site
+            .pages
+            .iter()
+            .find(|p| &p.path == owner)
+            .map(|p| (&p.text, &p.meta))
+            .or_else(|| {
+                site.sections
+                    .iter()
+                    .find(|s| s.path.as_ref() == Some(owner))
+                    .map(|s| (&s.text, &s.meta))
+            });
+        let error = match source {
+            Some((text, meta)) => {
+                let key = if meta.aliases.iter().any(|a| output_file(a) == file) {
+                    "aliases"
+                } else {
+                    "url"
+                };
+                let (line, col) = crate::parse::frontmatter::split(owner, text)
+                    .map(|s| crate::parse::frontmatter::locate_key(text, &s, key))
+                    .unwrap_or((1, 1));
+                Error::at(owner, text, line, col, message)
+            }
+            None => Error::file(owner, message),
+        };
+        errors
+            .push(error.with_help("choose another path; this one belongs to the site's own files"));
+    }
+    errors
+}
+
 /// Site paths served by static files and content assets, for link checks.
 pub fn static_paths(site: &Site, sources: &Sources) -> HashSet<String> {
     let mut paths: HashSet<String> = sources

@@ -269,6 +269,10 @@ fn cases() -> Vec<Case> {
         case("data: nested 70 levels", &[("data/things.yaml", format!("a: {}{}\n", "[".repeat(70), "]".repeat(70)).as_bytes())], 1, "data/things.yaml:1", "nested too deeply"),
         case("data: an alias inside its own value", &[("data/things.yaml", b"a: &x\n  b: *x\n")], 1, "data/things.yaml:2", "refers to the value it is part of"),
         case("backlog: two items with one id", &[("data/backlog.yaml", format!("{BACKLOG}- id: KT-1\n  title: Another kettle\n  points: 1\n").as_bytes())], 1, "data/backlog.yaml:8", "duplicate backlog item id `KT-1`"),
+        case("an alias over the site's stylesheet", &[(a, &pg("title: A\naliases: [/style.css]\n"))], 1, "content/a.md:3", "is a file the build writes itself"),
+        case("a url over the 404 page", &[(a, &pg("title: A\nurl: /404.html\n"))], 1, "content/a.md:3", "is a file the build writes itself"),
+        case("a url over the sitemap", &[(a, &pg("title: A\nurl: /sitemap.xml\n"))], 1, "content/a.md:3", "is a file the build writes itself"),
+        case("a url inside the search index", &[(a, &pg("title: A\nurl: /pagefind/pagefind.js\n"))], 1, "content/a.md:3", "is a file the build writes itself"),
         case("an alias onto a page's URL", &[(b, &pg("title: B\naliases: [/a/]\n")), (a, &pg("title: A\n"))], 1, "content/b.md:3", "alias URL `/a/` is already used"),
     ];
 
