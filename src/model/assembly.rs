@@ -488,41 +488,56 @@ fn order(sections: &mut [Section], pages: &mut [Page]) {
     }
 }
 
-/// Phase 7: URL ownership: two sources claiming one URL is an error naming both. Returns
+/// Phase 7: URL ownership: two sources claiming one URL is an error naming both, at the line
+/// of the one that set the URL (`url:`, `slug:`, an alias) when only one of them did. Returns
 /// every URL with its owner, and each source file's URL.
-fn claim_urls(
-    sections: &[Section],
-    pages: &[Page],
+fn claim_urls<'a>(
+    sections: &'a [Section],
+    pages: &'a [Page],
     taxonomies: &[Taxonomy],
     errors: &mut Vec<Error>,
 ) -> (HashMap<String, PathBuf>, HashMap<PathBuf, String>) {
-    let mut urls: HashMap<String, PathBuf> = HashMap::new();
+    /// Who claimed a URL: the file, its text and the keys that may have set the URL, and
+    /// whether the URL was written out (`url:`, `slug:`, an alias) or derived from the path.
+    struct Claim<'a> {
+        owner: PathBuf,
+        source: Option<(&'a str, &'static [&'static str])>,
+        explicit: bool,
+    }
+    impl Claim<'_> {
+        fn error(&self, message: String) -> Error {
+            let located = self.source.and_then(|(text, keys)| {
+                let split = frontmatter::split(&self.owner, text).ok()?;
+                let (line, col) = keys
+                    .iter()
+                    .find_map(|k| crate::config::key_position(text, k, split.front_line))
+                    .unwrap_or((1, 1));
+                Some(Error::at(&self.owner, text, line, col, message.clone()))
+            });
+            located
+                .unwrap_or_else(|| Error::file(&self.owner, message))
+                .with_help("give one of them another `url:` or `slug:`")
+        }
+    }
+    let mut claims: HashMap<String, Claim<'a>> = HashMap::new();
     let mut by_source = HashMap::new();
-    // `text` and `keys`: the owner's source and the front-matter keys that set the URL, to
-    // point the error at the first of them that is written.
-    let mut claim = |url: &str,
-                     owner: &Path,
-                     what: &str,
-                     source: Option<(&str, &[&str])>,
-                     errors: &mut Vec<Error>| {
-        let Some(prev) = urls.get(url) else {
-            urls.insert(url.to_string(), owner.to_path_buf());
+    let mut claim = |url: &str, what: &str, new: Claim<'a>, errors: &mut Vec<Error>| {
+        let Some(prev) = claims.get(url) else {
+            claims.insert(url.to_string(), new);
             return;
         };
-        let message = format!("{what} URL `{url}` is already used by {}", prev.display());
-        let located = source.and_then(|(text, keys)| {
-            let split = frontmatter::split(owner, text).ok()?;
-            let (line, col) = keys
-                .iter()
-                .find_map(|k| crate::config::key_position(text, k, split.front_line))
-                .unwrap_or((1, 1));
-            Some(Error::at(owner, text, line, col, message.clone()))
+        // The one that wrote the URL out is the one to change.
+        errors.push(if prev.explicit && !new.explicit {
+            prev.error(format!(
+                "URL `{url}` is already the URL of the {what} {}",
+                new.owner.display()
+            ))
+        } else {
+            new.error(format!(
+                "{what} URL `{url}` is already used by {}",
+                prev.owner.display()
+            ))
         });
-        errors.push(
-            located
-                .unwrap_or_else(|| Error::file(owner, message))
-                .with_help("give one of them another `url:` or `slug:`"),
-        );
     };
     const PAGE_KEYS: &[&str] = &["url", "slug", "title"];
     for s in sections {
@@ -531,50 +546,85 @@ fn claim_urls(
             .clone()
             .unwrap_or_else(|| Path::new("content").join(&s.dir));
         let source = s.path.as_ref().map(|_| (s.text.as_str(), PAGE_KEYS));
-        claim(&s.url, &owner, "section", source, errors);
+        let explicit = s.meta.url.is_some();
+        claim(
+            &s.url,
+            "section",
+            Claim {
+                owner,
+                source,
+                explicit,
+            },
+            errors,
+        );
         if let Some(p) = &s.path {
             by_source.insert(p.clone(), s.url.clone());
         }
     }
     for p in pages {
-        claim(&p.url, &p.path, "page", Some((&p.text, PAGE_KEYS)), errors);
+        let explicit = p.meta.url.is_some() || p.meta.slug.is_some();
+        let source = Some((p.text.as_str(), PAGE_KEYS));
+        let owner = p.path.clone();
+        claim(
+            &p.url,
+            "page",
+            Claim {
+                owner,
+                source,
+                explicit,
+            },
+            errors,
+        );
         by_source.insert(p.path.clone(), p.url.clone());
     }
     for t in taxonomies {
-        let owner = PathBuf::from(format!("<taxonomy {}>", t.name));
-        claim(&t.url, &owner, "taxonomy", None, errors);
+        let owner = || PathBuf::from(format!("<taxonomy {}>", t.name));
+        let derived = |owner| Claim {
+            owner,
+            source: None,
+            explicit: false,
+        };
+        claim(&t.url, "taxonomy", derived(owner()), errors);
         for term in &t.terms {
-            claim(&term.url, &owner, "taxonomy term", None, errors);
+            claim(&term.url, "taxonomy term", derived(owner()), errors);
         }
     }
-    let alias_owners: Vec<(String, PathBuf, String)> = pages
+    let alias_owners = pages
         .iter()
-        .map(|p| (&p.meta, &p.path, &p.text))
+        .map(|p| (&p.meta, &p.path, p.text.as_str()))
         .chain(
             sections
                 .iter()
-                .filter_map(|s| s.path.as_ref().map(|p| (&s.meta, p, &s.text))),
+                .filter_map(|s| s.path.as_ref().map(|p| (&s.meta, p, s.text.as_str()))),
         )
-        .flat_map(|(meta, path, text)| {
-            meta.aliases
-                .iter()
-                .map(move |a| (a.clone(), path.clone(), text.clone()))
-        })
-        .collect();
+        .flat_map(|(meta, path, text)| meta.aliases.iter().map(move |a| (a, path, text)));
     for (alias, path, text) in alias_owners {
-        match normalize_site_path(&alias) {
-            Ok(a) => claim(&a, &path, "alias", Some((&text, &["aliases"])), errors),
+        match normalize_site_path(alias) {
+            Ok(a) => {
+                let source = Some((text, &["aliases"][..]));
+                let owner = path.clone();
+                let explicit = true;
+                claim(
+                    &a,
+                    "alias",
+                    Claim {
+                        owner,
+                        source,
+                        explicit,
+                    },
+                    errors,
+                )
+            }
             Err(problem) => {
-                let split = frontmatter::split(&path, &text).ok();
+                let split = frontmatter::split(path, text).ok();
                 let (line, col) = split
-                    .map(|s| frontmatter::locate_key(&text, &s, "aliases"))
+                    .map(|s| frontmatter::locate_key(text, &s, "aliases"))
                     .unwrap_or((1, 1));
-                errors.push(url_problem(
-                    &path, &text, line, col, "alias", &alias, problem,
-                ));
+                errors.push(url_problem(path, text, line, col, "alias", alias, problem));
             }
         }
     }
+    let urls = claims.into_iter().map(|(url, c)| (url, c.owner)).collect();
     (urls, by_source)
 }
 

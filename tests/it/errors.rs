@@ -322,3 +322,15 @@ fn a_term_made_of_dots_is_refused_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_url_clash_points_at_the_page_that_wrote_the_url_out() {
+    // b.md sets `url: /good/`; good.md's URL comes from its file name: b.md is the one to fix.
+    let err = breaks(&[("content/b.md", b"---\ntitle: B\nurl: /good/\n---\n")]);
+    assert!(
+        err.contains(
+            "content/b.md:3:1: URL `/good/` is already the URL of the page content/good.md"
+        ),
+        "{err}"
+    );
+}
