@@ -85,6 +85,15 @@ fn in_our_words(message: String) -> String {
         ("invalid i32", "expected a whole number"),
         ("invalid f64", "expected a number"),
         ("invalid bool", "expected true or false"),
+        ("expected string scalar", "expected text"),
+        (
+            "expected sequence start",
+            "expected a list (`[a, b]` or `- a` lines)",
+        ),
+        (
+            "expected mapping start",
+            "expected a mapping (`key: value` lines)",
+        ),
     ] {
         if message.starts_with(serde) {
             return said(ours);
@@ -143,6 +152,12 @@ mod tests {
         let deep = format!("a: {}{}\n", "[".repeat(70), "]".repeat(70));
         let e = from_str::<serde_json::Value>(&deep).unwrap_err();
         assert_eq!(e.message, "nested too deeply (more than 64 levels)");
+        let e =
+            from_str::<std::collections::BTreeMap<String, String>>("title: [a, b]\n").unwrap_err();
+        assert_eq!(e.message, "expected text");
+        let e =
+            from_str::<std::collections::BTreeMap<String, Vec<u8>>>("tags: {a: 1}\n").unwrap_err();
+        assert!(e.message.starts_with("expected a list"), "{e:?}");
         let e = nodes("a: &x\n  b: *x\n").unwrap_err();
         assert!(
             e.message.starts_with("an alias (`*name`) refers to"),

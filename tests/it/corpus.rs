@@ -263,6 +263,8 @@ fn cases() -> Vec<Case> {
         case("an alias with a NUL byte", &[(a, &pg("title: A\naliases: [\"/a\\0/\"]\n"))], 1, "content/a.md:3", "holds a control character"),
         case("a url segment of 300 characters", &[(a, &pg(&format!("title: A\nurl: /{}/\n", "a".repeat(300))))], 1, "content/a.md:3", "longer than file names may be"),
         case("shortcode closed with the other delimiter, file lines", &[(a, &page("title: A\n", "\n\n{{% details summary=\"x\" %}}\nin\n{{< /details >}}\n"))], 1, "content/a.md:8", "(line 6, column 1)"),
+        case("config: title is a list", &[("teambook.yaml", b"title: [a, b]\n")], 1, "teambook.yaml:1", "expected text"),
+        case("config: taxonomies is a mapping", &[("teambook.yaml", b"title: T\ntaxonomies: {a: 1}\n")], 1, "teambook.yaml:2", "expected a list"),
         case("config: paginate is text", &[("teambook.yaml", b"title: T\npaginate: \"ten\"\n")], 1, "teambook.yaml:2", "expected a whole number of 0 or more"),
         case("config: output_dir inside content", &[("teambook.yaml", b"title: T\noutput_dir: content/out\n")], 1, "teambook.yaml:2", "refusing to write the site"),
         case("config: not UTF-8", &[("teambook.yaml", b"title: T\ndescription: caf\xe9\n")], 1, "teambook.yaml:2", "not valid UTF-8"),
