@@ -135,24 +135,10 @@ fn scratch_dir(staging: &Path) -> PathBuf {
 /// Removes the scratch folders that killed teambook processes left in `dir`
 /// (`teambook-<pid>-<hash>.search`).
 fn remove_stale_scratch(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .filter(|n| n.ends_with(".search"))
-            .and_then(|n| n.strip_prefix("teambook-"))
-            .and_then(|n| n.split('-').next())
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if crate::util::temp::is_stale(pid) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    crate::util::temp::remove_stale(dir, |n| {
+        let rest = n.strip_suffix(".search")?.strip_prefix("teambook-")?;
+        rest.split('-').next()?.parse().ok()
+    });
 }
 
 /// The scratch folder of the views, removed with everything in it when dropped.

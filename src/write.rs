@@ -157,26 +157,12 @@ fn inside_output(rel: &str) -> Result<(), Error> {
 /// the pid of the process that made them (`.public.teambook-4242`).
 fn remove_stale_staging(parent: &Path, name: &str) {
     let prefix = format!(".{name}.teambook-");
-    let Ok(entries) = std::fs::read_dir(if parent.as_os_str().is_empty() {
+    let dir = if parent.as_os_str().is_empty() {
         Path::new(".")
     } else {
         parent
-    }) else {
-        return;
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(&prefix))
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if temp::is_stale(pid) && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    temp::remove_stale(dir, |n| n.strip_prefix(&prefix)?.parse().ok());
 }
 
 impl Output for Sink {

@@ -95,6 +95,24 @@ pub fn is_stale(pid: u32) -> bool {
         && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
+/// Removes the folders in `dir` that `pid_of` says a process made (it returns that pid from
+/// the folder's name) and that process no longer runs.
+pub fn remove_stale(dir: &Path, pid_of: impl Fn(&str) -> Option<u32>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry
+            .file_name()
+            .to_str()
+            .and_then(&pid_of)
+            .is_some_and(is_stale);
+        if stale && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
