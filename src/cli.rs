@@ -70,7 +70,7 @@ pub struct BuildArgs {
     #[arg(long, short)]
     pub output_dir: Option<PathBuf>,
     /// Override base_url, e.g. https://org.github.io/handbook/
-    #[arg(long)]
+    #[arg(long, value_parser = absolute_url)]
     pub base_url: Option<String>,
     /// Include pages marked `draft: true`.
     #[arg(long)]
@@ -78,4 +78,14 @@ pub struct BuildArgs {
     /// Include pages dated in the future.
     #[arg(long)]
     pub future: bool,
+}
+
+/// `--base-url` is checked like the config's `base_url`.
+fn absolute_url(value: &str) -> Result<String, String> {
+    match crate::config::base_url_problem(value) {
+        Some(problem) => Err(format!(
+            "{problem}: write it like `https://org.github.io/handbook/` or `/handbook/`"
+        )),
+        None => Ok(value.to_string()),
+    }
 }

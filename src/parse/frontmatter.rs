@@ -321,11 +321,16 @@ pub fn typed(
                         .map_err(|k| err(format!("`{key}` must be a list of paths, found {k}")))?
                 }
                 "weight" => {
-                    fm.weight = value.as_i64().ok_or_else(|| {
-                        err(format!(
+                    fm.weight = value.as_i64().ok_or_else(|| match value.as_f64() {
+                        Some(n) if n.fract() == 0.0 => err(format!(
+                            "`{key}` is too large: write a whole number between {} and {}",
+                            i64::MIN,
+                            i64::MAX
+                        )),
+                        _ => err(format!(
                             "`{key}` must be a whole number, found {}",
                             kind_of(&value)
-                        ))
+                        )),
                     })?
                 }
                 "author" | "authors" => fm.authors.extend(string_list(&value).map_err(|k| {
