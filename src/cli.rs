@@ -29,6 +29,9 @@ pub enum Command {
         /// Write into a folder that is not empty (existing files are never overwritten).
         #[arg(long)]
         force: bool,
+        /// Start from a role, a glossary term and a page instead of the example handbook.
+        #[arg(long)]
+        bare: bool,
         /// Write teambook.yaml for the Hugo site in this folder, from its Hugo config.
         #[arg(long, value_name = "DIR", conflicts_with = "dir")]
         from_hugo: Option<PathBuf>,
@@ -41,8 +44,21 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the JSON Schema of a record kind (all kinds when none is given).
     Schema { kind: Option<String> },
-    /// Create a record page from its kind's archetype, e.g. `teambook new role "Scrum Master"`.
-    New { kind: String, name: String },
+    /// Create a page: `new page about.md` (or a title), a record from its kind's archetype
+    /// (`new role "Scrum Master"`), or the next sprint (`new sprint`).
+    New {
+        /// `page`, or a record kind: role, antipattern, factor, term, guide, team, pbi, sprint.
+        kind: String,
+        /// The page's path under content/ or its title; the record's title; the sprint's
+        /// number (by default the one after the last).
+        name: Option<String>,
+        /// A new sprint's first day (YYYY-MM-DD).
+        #[arg(long)]
+        start: Option<jiff::civil::Date>,
+        /// A new sprint's last day (YYYY-MM-DD).
+        #[arg(long)]
+        end: Option<jiff::civil::Date>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -262,7 +262,10 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
             }
         }
         if let Some((_, retro)) = node.get("retro") {
-            if let Some((_, list)) = retro.get("actions") {
+            if let Some((_, list)) = retro
+                .get("actions")
+                .filter(|(_, v)| !matches!(v.value, NodeValue::Null))
+            {
                 let NodeValue::Seq(list) = &list.value else {
                     err(
                         list.line,
