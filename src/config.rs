@@ -65,6 +65,10 @@ pub struct Config {
     /// Also write RSS feeds where Hugo puts them (`index.xml` of home, sections and terms).
     #[serde(default)]
     pub rss: bool,
+    /// Read from a Hugo config (no `teambook.yaml`): `data/` is the site's own data, never
+    /// typed records. Not a key of `teambook.yaml`.
+    #[serde(skip)]
+    pub from_hugo: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
