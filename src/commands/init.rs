@@ -61,6 +61,15 @@ pub fn init(dir: &Path, force: bool, starter: Starter) -> Result<Vec<PathBuf>, E
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
+        // The Pages workflow installs (and caches) the teambook that wrote it.
+        let contents: std::borrow::Cow<[u8]> = if rel.ends_with("workflows/pages.yml") {
+            String::from_utf8_lossy(contents)
+                .replace("@TEAMBOOK_VERSION@", env!("CARGO_PKG_VERSION"))
+                .into_bytes()
+                .into()
+        } else {
+            contents.into()
+        };
         std::fs::write(&dest, contents).map_err(|e| Error::io(&dest, e))?;
         written.push(rel);
     }

@@ -803,7 +803,18 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
     summaries.reverse();
     let overview = match sprints.len().checked_sub(1) {
         Some(last) => {
-            let v = metrics::velocity(&model, last, 6);
+            // Velocity up to the latest sprint that was reviewed (has a `goal_met`): a sprint
+            // still under way, or planned, would count as finishing nothing.
+            let reviewed = (0..=last)
+                .rev()
+                .find(|&i| {
+                    records.list[sprints[i].record]
+                        .fields
+                        .get("goal_met")
+                        .is_some_and(|v| !v.is_null())
+                })
+                .unwrap_or(last);
+            let v = metrics::velocity(&model, reviewed, 6);
             let fu = metrics::follow_up(&model, last);
             let mut open: Vec<Value> = fu.open.iter().map(|o| json!(o)).collect();
             for a in model[last]

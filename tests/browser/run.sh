@@ -4,6 +4,8 @@
 #   file, lychee (offline, with fragments) on the output, the dark-mode toggle, the sidebar
 #   with the keyboard, search, and screenshots saved under target/browser-artifacts/.
 # usage: tests/browser/run.sh           run every check; exit 1 on any failure
+#        tests/browser/run.sh --site DIR the Nu checker, lychee and axe on the site in DIR
+#                                       (the behaviour checks know the demo's pages only)
 #        tests/browser/run.sh --prove   break a copy of the output three ways (an image without
 #                                       alt text, a broken link, invalid HTML) and show that
 #                                       axe, lychee and vnu each fail on it
@@ -47,9 +49,24 @@ check_lychee() {
     --root-dir "$1" 'handbook/**/*.html')
 }
 
-echo "== build the demo handbook"
 site="$tmp/site"
 base="http://127.0.0.1:$port/handbook/"
+if [ "${1:-}" = "--site" ]; then
+  root="$(cd "$2" && pwd)"
+  echo "== build $root"
+  (cd "$repo" && cargo run --release --quiet -- --root "$root" build --quiet --output-dir "$site/handbook" --base-url "$base")
+  serve "$site" "$port"
+  status=0
+  for check in check_vnu check_lychee; do
+    echo "== $check"
+    "$check" "$site" || { status=1; echo "FAILED" >&2; }
+  done
+  echo "== check_axe, light and dark"
+  check_axe "$site" "$base" || { status=1; echo "FAILED" >&2; }
+  [ "$status" = 0 ] && echo "browser checks passed on $root"
+  exit "$status"
+fi
+echo "== build the demo handbook"
 (cd "$repo" && cargo run --release --quiet -- build --quiet --output-dir "$site/handbook" --base-url "$base")
 serve "$site" "$port"
 

@@ -13,7 +13,20 @@ fn init_creates_a_site_that_builds() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(target.join("teambook.yaml").exists());
-    assert!(target.join(".github/workflows/pages.yml").exists());
+    // The workflow installs this teambook, cached by its version, and keeps the body cache.
+    let workflow = read(&target, ".github/workflows/pages.yml");
+    let version = format!("TEAMBOOK_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(workflow.contains(&version), "{workflow}");
+    assert!(workflow.contains("path: .teambook-cache"), "{workflow}");
+    assert!(workflow.contains("cache-hit != 'true'"), "{workflow}");
+    assert!(!workflow.contains("@TEAMBOOK_VERSION@"));
+    // No expression inside a `run:` line: values reach the shell through `env:`.
+    for line in workflow
+        .lines()
+        .filter(|l| l.trim_start().starts_with("run:"))
+    {
+        assert!(!line.contains("${{"), "{line}");
+    }
     let (code, stdout, err) = build(&target, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.starts_with("Built "), "{stdout}");

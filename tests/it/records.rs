@@ -588,7 +588,10 @@ fn data_files_of_another_shape_are_the_sites_own_data() {
     let dir = site(&[
         ("teambook.yaml", "title: T\n"),
         ("data/teams.yaml", "teams:\n  - name: Blue\n    lead: Ana\n"),
-        ("templates/page.html", "<main>{{ data.teams.teams[0].lead }}</main>\n"),
+        (
+            "templates/page.html",
+            "<main>{{ data.teams.teams[0].lead }}</main>\n",
+        ),
         ("content/a.md", "---\ntitle: A\n---\n"),
     ]);
     let (code, out, err) = build(dir.path(), &[]);
