@@ -281,6 +281,7 @@ mod tests {
         Item {
             id: format!("i{points}"),
             points,
+            points_at_start: None,
             business_value: 0.0,
             status,
             added_on: added,
