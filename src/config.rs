@@ -65,6 +65,25 @@ pub struct Config {
     /// Also write RSS feeds where Hugo puts them (`index.xml` of home, sections and terms).
     #[serde(default)]
     pub rss: bool,
+    /// How `teambook import` reads a tracker's custom fields and workflow.
+    #[serde(default, skip_serializing)]
+    pub import: ImportConfig,
+}
+
+/// The `import:` block: what the stock columns and statuses do not cover.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// The column holding story points, e.g. `Custom field (Effort)`.
+    #[serde(default)]
+    pub points: Option<String>,
+    /// A tracker status → `todo`, `in_progress`, `done` or `dropped`.
+    #[serde(default)]
+    pub status: BTreeMap<String, String>,
+    /// The date format of the export (jiff strftime), when not the tool's default, e.g.
+    /// `%d.%m.%Y %H:%M` for a Jira user with German settings.
+    #[serde(default)]
+    pub date_format: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -164,7 +183,9 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_limit",
     "permalinks",
     "rss",
+    "import",
 ];
+const IMPORT_KEYS: &[&str] = &["points", "status", "date_format"];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "unsafe_html"];
 const HIGHLIGHT_KEYS: &[&str] = &["theme", "dark_theme"];
 
@@ -192,7 +213,11 @@ impl Config {
             )]);
         };
         let mut errors = unknown_keys(path, text, map, KNOWN_KEYS, "", 0);
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("highlight", HIGHLIGHT_KEYS)] {
+        for (section, keys) in [
+            ("markdown", MARKDOWN_KEYS),
+            ("highlight", HIGHLIGHT_KEYS),
+            ("import", IMPORT_KEYS),
+        ] {
             if let Some(sub) = map.get(section).and_then(|v| v.as_object()) {
                 let start = key_position(text, section, 0).map_or(0, |(l, _)| l);
                 errors.extend(unknown_keys(path, text, sub, keys, section, start));
