@@ -8,6 +8,7 @@ mod corpus;
 mod errors;
 mod examples;
 mod hugo;
+mod import;
 mod live;
 mod output;
 mod records;
