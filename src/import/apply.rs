@@ -366,7 +366,9 @@ fn update_backlog(
         .filter_map(|(k, v)| v.points.map(|p| (k.clone(), p)))
         .collect();
     let file_title_case = items.first().is_some_and(|m| title_case_keys(m));
-    let list_style = docs.len() == 1 && matches!(docs[0].value, NodeValue::Seq(_));
+    // A new (or empty) file is one list; a file of `---` documents gets more documents.
+    let list_style =
+        items.is_empty() || (docs.len() == 1 && matches!(docs[0].value, NodeValue::Seq(_)));
     let dash_indent = match docs.first().map(|d| &d.value) {
         Some(NodeValue::Seq(list)) if list_style => {
             list.first().map_or(0, |i| i.col.saturating_sub(3))
