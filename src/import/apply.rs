@@ -1022,4 +1022,109 @@ mod tests {
             "- id: A\n  Points: 5  # a guess\n  status: done\n  done_on: 2025-07-20\n"
         );
     }
+
+    fn item(key: &str, points: f64, sprints: Vec<u32>) -> TrackerItem {
+        TrackerItem {
+            key: key.into(),
+            title: "x".into(),
+            kind: None,
+            status: "in_progress",
+            points: Some(points),
+            owner: None,
+            created: Some(jiff::civil::date(2025, 5, 1)),
+            done_on: None,
+            sprints,
+        }
+    }
+
+    fn page(n: u32, start: &str, end: &str, items: &str) -> (PathBuf, String) {
+        (
+            PathBuf::from(format!("content/sprints/sprint-{n}.md")),
+            format!("---\nnumber: {n}\nstart: {start}\nend: {end}\nitems:\n{items}---\n"),
+        )
+    }
+
+    fn run(full_history: bool, items: Vec<TrackerItem>, as_of: Date) -> Plan {
+        let export = Export {
+            tool: super::super::Tool::Jira,
+            items,
+            sprints: BTreeMap::new(),
+            full_history,
+            skipped: Vec::new(),
+        };
+        let site = SiteFiles {
+            backlog_path: "data/backlog.yaml".into(),
+            backlog: Some("- id: A-1\n  points: 3\n  status: in_progress\n".into()),
+            sprint_pages: vec![
+                page(1, "2025-06-02", "2025-06-13", "  - A-1\n"),
+                page(2, "2025-06-16", "2025-06-27", "  - A-1\n"),
+            ],
+            sprint_dir: "content/sprints".into(),
+        };
+        let opts = Options {
+            sprint: None,
+            start: None,
+            end: None,
+            as_of,
+        };
+        plan(&export, &site, &opts).unwrap()
+    }
+
+    fn text_of<'a>(p: &'a Plan, path: &str) -> Option<&'a str> {
+        p.changes
+            .iter()
+            .find(|c| c.path == Path::new(path))
+            .map(|c| c.new.as_str())
+    }
+
+    #[test]
+    fn a_re_estimate_pins_ended_sprints_and_marks_the_running_one() {
+        let p = run(
+            true,
+            vec![item("A-1", 5.0, vec![1, 2])],
+            jiff::civil::date(2025, 6, 20),
+        );
+        assert!(
+            text_of(&p, "content/sprints/sprint-1.md")
+                .unwrap()
+                .contains("  - {pbi: A-1, points: 3}\n")
+        );
+        assert!(
+            text_of(&p, "content/sprints/sprint-2.md")
+                .unwrap()
+                .contains("  - {pbi: A-1, points_at_start: 3}\n")
+        );
+        assert!(
+            text_of(&p, "data/backlog.yaml")
+                .unwrap()
+                .contains("  points: 5\n")
+        );
+    }
+
+    #[test]
+    fn an_export_of_current_sprints_only_keeps_ended_ones() {
+        // Linear, Azure, GitHub: the item is in sprint 2 now; sprint 1 ended, so it was
+        // carried over, and stays on sprint 1's page.
+        let p = run(
+            false,
+            vec![item("A-1", 3.0, vec![2])],
+            jiff::civil::date(2025, 6, 20),
+        );
+        assert!(text_of(&p, "content/sprints/sprint-1.md").is_none());
+        // Moved out of a sprint that has not ended: taken off its items.
+        let p = run(
+            false,
+            vec![item("A-1", 3.0, vec![2])],
+            jiff::civil::date(2025, 6, 10),
+        );
+        assert_eq!(
+            text_of(&p, "content/sprints/sprint-1.md"),
+            Some("---\nnumber: 1\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n---\n")
+        );
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n == "A-1 left sprint 1 in the tracker; taken off its items")
+        );
+    }
 }

@@ -506,3 +506,50 @@ fn github_view_export_tsv_updates_existing_pages() {
     assert!(backlog.contains("- id: \"#41\"\n  title: Cache customer signatures on the tablet\n  points: 6\n  status: done\n  owner: marek\n"), "{backlog}");
     built(dir.path());
 }
+
+#[test]
+fn headers_match_without_regard_to_case_and_the_config_covers_custom_fields() {
+    let dir = site(&[
+        (
+            "teambook.yaml",
+            "title: T\nimport:\n  points: \"Custom field (Effort)\"\n  status: {\"Parked\": todo, \"Ready for QA\": in progress}\n  date_format: \"%d.%m.%Y %H:%M\"\n",
+        ),
+        (
+            "content/sprints/sprint-7.md",
+            "---\ntitle: Sprint 7\nkind: sprint\nnumber: 7\ngoal: \"Ship it\"\nstart: 2025-07-14\nend: 2025-07-25\n---\n",
+        ),
+        // The team's list, in plain keys; one item written on one line.
+        (
+            "data/backlog.yaml",
+            "- {id: KST-2, title: \"Sync visit notes\", points: 1, status: todo}\n- id: OPS-9\n  title: Keep me\n",
+        ),
+    ]);
+    let file = dir.path().join("export.csv");
+    std::fs::write(
+        &file,
+        "SUMMARY,issue key,STATUS,created,resolved,sprint,Custom field (Effort),Custom field (Story Points)\n\
+         Plan routes,KST-1,Parked,01.07.2025 09:30,,KST Sprint 7,5,99\n\
+         Sync visit notes,KST-2,Ready for QA,02.07.2025 10:00,,KST Sprint 7,2,99\n",
+    )
+    .unwrap();
+    let (code, out, err) = import(
+        dir.path(),
+        &["jira", file.to_str().unwrap(), "--as-of", "2025-07-14"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let backlog = read(dir.path(), "data/backlog.yaml");
+    assert_eq!(
+        backlog,
+        "- {id: KST-2, title: \"Sync visit notes\", points: 2, status: in_progress}\n- id: OPS-9\n  title: Keep me\n- id: KST-1\n  title: Plan routes\n  points: 5\n  status: todo\n  added_on: 2025-07-01\n"
+    );
+    assert!(
+        err.contains("KST-2 is a one-line mapping; add added_on by hand"),
+        "{err}"
+    );
+    let page = read(dir.path(), "content/sprints/sprint-7.md");
+    assert_eq!(
+        page,
+        "---\ntitle: Sprint 7\nkind: sprint\nnumber: 7\ngoal: \"Ship it\"\nstart: 2025-07-14\nend: 2025-07-25\nitems:\n  - KST-1\n  - KST-2\n---\n"
+    );
+    built(dir.path());
+}
