@@ -61,8 +61,8 @@ pub fn import(root: &Path, req: &Request) -> Result<Outcome, Vec<Error>> {
     })?;
     let (config, _) = crate::load::site_config(root)?;
     let export = tracker::read(tool, &req.file, &text, &config.import)?;
-    let sources = crate::load::load(root, config)?;
-    let site = site_files(root, &sources);
+    let pages = crate::load::content_pages(root)?;
+    let site = site_files(root, &pages);
     let opts = apply::Options {
         sprint: req.sprint,
         start: req.start,
@@ -114,17 +114,15 @@ fn cascades_sprint(text: &str) -> bool {
         })
 }
 
-fn site_files(root: &Path, sources: &crate::load::Sources) -> SiteFiles {
-    let cascading: Vec<&Path> = sources
-        .content
+fn site_files(root: &Path, content: &[crate::load::SourceFile]) -> SiteFiles {
+    let cascading: Vec<&Path> = content
         .iter()
         .filter(|f| {
             f.path.file_name().is_some_and(|n| n == "_index.md") && cascades_sprint(&f.text)
         })
         .filter_map(|f| f.path.parent())
         .collect();
-    let mut sprint_pages: Vec<(PathBuf, String)> = sources
-        .content
+    let mut sprint_pages: Vec<(PathBuf, String)> = content
         .iter()
         .filter(|f| f.path.file_name().is_some_and(|n| n != "_index.md"))
         .filter(|f| says_sprint(&f.text) || cascading.iter().any(|d| f.path.parent() == Some(*d)))
