@@ -93,9 +93,12 @@ pub fn import(root: &Path, req: &Request) -> Result<Outcome, Vec<Error>> {
 fn says_sprint(text: &str) -> bool {
     let mut lines = text.lines();
     lines.next().is_some_and(|l| l.trim_end() == "---")
-        && lines
-            .take_while(|l| l.trim_end() != "---")
-            .any(|l| l.trim_end() == "kind: sprint" || l.trim_end() == "kind: \"sprint\"")
+        && lines.take_while(|l| l.trim_end() != "---").any(|l| {
+            let value = l
+                .strip_prefix("kind:")
+                .map(|v| v.split(" #").next().unwrap_or(v));
+            value.is_some_and(|v| v.trim().trim_matches(['"', '\'']) == "sprint")
+        })
 }
 
 /// Whether `text` (an `_index.md`) cascades `kind: sprint` to its section.
@@ -138,7 +141,12 @@ fn site_files(root: &Path, content: &[crate::load::SourceFile]) -> SiteFiles {
                 .and_then(|(p, _)| p.parent().map(Path::to_path_buf))
         })
         .unwrap_or_else(|| PathBuf::from("content/sprints"));
-    let backlog_path = PathBuf::from("data/backlog.yaml");
+    // `data/backlog.yml` when that is the file the site has.
+    let backlog_path = ["data/backlog.yaml", "data/backlog.yml"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| root.join(p).is_file())
+        .unwrap_or_else(|| PathBuf::from("data/backlog.yaml"));
     let backlog = std::fs::read_to_string(root.join(&backlog_path)).ok();
     SiteFiles {
         backlog_path,

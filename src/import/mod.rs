@@ -183,3 +183,32 @@ fn check_duplicate(
     seen.insert(key.to_string(), row.line);
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_tool_is_recognised_by_its_header() {
+        let cases = [
+            (
+                "\u{feff}Summary,Issue key,Issue id,Status\r\n",
+                Some(Tool::Jira),
+            ),
+            (
+                "ID,Work Item Type,Title,State,Iteration Path\n",
+                Some(Tool::Azure),
+            ),
+            (
+                "\"ID\",\"Team\",\"Title\",\"Status\",\"Estimate\",\"Cycle Number\"\n",
+                Some(Tool::Linear),
+            ),
+            ("Title\tURL\tStatus\tIteration\n", Some(Tool::Github)),
+            ("  {\"items\": []}", Some(Tool::Github)),
+            ("Name,Owner,State\n", None),
+        ];
+        for (text, tool) in cases {
+            assert_eq!(detect(text), tool, "{text}");
+        }
+    }
+}

@@ -206,6 +206,7 @@ pub fn points(value: &str) -> Result<Option<f64>, String> {
 /// Formats the tools write dates in, tried after the configured one.
 const FORMATS: &[&str] = &[
     "%d/%b/%y %I:%M %p",
+    "%d/%b/%y %H:%M",
     "%d/%b/%Y %I:%M %p",
     "%d/%b/%y",
     "%m/%d/%Y %I:%M:%S %p",
@@ -361,6 +362,7 @@ mod tests {
             "2025-07-14T15:42:00.000Z",
             "2025-07-14",
             "'2025-07-14",
+            "14/Jul/25 15:42",
         ] {
             assert_eq!(date(s, None), Ok(Some(d)), "{s}");
         }

@@ -553,3 +553,20 @@ fn headers_match_without_regard_to_case_and_the_config_covers_custom_fields() {
     );
     built(dir.path());
 }
+
+#[test]
+fn a_backlog_yml_is_updated_where_it_is() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "data/backlog.yml",
+            "# ours\n- id: HRB-1\n  title: Mine\n  points: 1\n  status: todo\n",
+        ),
+    ]);
+    let (code, out, err) = import(dir.path(), &[&fixtures("linear-1.csv"), "--as-of", ENDS[0]]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!dir.path().join("data/backlog.yaml").exists());
+    let backlog = read(dir.path(), "data/backlog.yml");
+    assert!(backlog.starts_with("# ours\n- id: HRB-1\n  title: Mine\n  points: 2\n  status: done\n  added_on: 2025-05-28\n  done_on: 2025-06-03\n- id: HRB-2\n"), "{backlog}");
+    built(dir.path());
+}
