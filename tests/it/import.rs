@@ -570,3 +570,15 @@ fn a_backlog_yml_is_updated_where_it_is() {
     assert!(backlog.starts_with("# ours\n- id: HRB-1\n  title: Mine\n  points: 2\n  status: done\n  added_on: 2025-05-28\n  done_on: 2025-06-03\n- id: HRB-2\n"), "{backlog}");
     built(dir.path());
 }
+
+#[test]
+fn an_unknown_key_of_the_import_block_is_located_with_a_hint() {
+    let dir = site(&[("teambook.yaml", "title: T\nimport:\n  pionts: \"Effort\"\n")]);
+    let (code, _, err) = import(dir.path(), &["jira", &fixtures("jira.csv")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("teambook.yaml:3:3: unknown key `pionts` in `import`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `points`?"), "{err}");
+}
