@@ -1127,4 +1127,35 @@ mod tests {
                 .any(|n| n == "A-1 left sprint 1 in the tracker; taken off its items")
         );
     }
+
+    #[test]
+    fn a_crlf_page_with_an_unindented_list_keeps_its_shape() {
+        let text = "---\r\nnumber: 1\r\nstart: 2025-06-02\r\nend: 2025-06-13\r\nitems:\r\n- A-1   # first\r\n# the next key is ours\r\nreview:\r\n  highlights: []\r\n---\r\nBody\r\n";
+        let export = Export {
+            tool: super::super::Tool::Linear,
+            items: vec![item("A-1", 3.0, vec![1]), item("A-2", 1.0, vec![1])],
+            sprints: BTreeMap::new(),
+            full_history: false,
+            skipped: Vec::new(),
+        };
+        let site = SiteFiles {
+            backlog_path: "data/backlog.yaml".into(),
+            backlog: None,
+            sprint_pages: vec![("content/s.md".into(), text.into())],
+            sprint_dir: "content".into(),
+        };
+        let opts = Options {
+            sprint: None,
+            start: None,
+            end: None,
+            as_of: jiff::civil::date(2025, 6, 1),
+        };
+        let p = plan(&export, &site, &opts).unwrap();
+        assert_eq!(
+            text_of(&p, "content/s.md"),
+            Some(
+                "---\r\nnumber: 1\r\nstart: 2025-06-02\r\nend: 2025-06-13\r\nitems:\r\n- A-1   # first\r\n- A-2\r\n# the next key is ours\r\nreview:\r\n  highlights: []\r\n---\r\nBody\r\n"
+            )
+        );
+    }
 }
