@@ -132,12 +132,12 @@ fn import(root: &Path, quiet: bool, args: ImportArgs, color: bool) -> ExitCode {
             format!("; {} files written", outcome.written.len())
         };
         println!(
-            "{verb} {} items from {} ({}){tail}",
+            "{verb} {} items from {}, a {} export ({}){tail}",
             outcome.items,
             req.file.display(),
+            outcome.tool.label(),
             what.join("; "),
         );
-        let _ = outcome.tool;
     }
     ExitCode::SUCCESS
 }
