@@ -582,3 +582,55 @@ fn an_unknown_key_of_the_import_block_is_located_with_a_hint() {
     );
     assert!(err.contains("did you mean `points`?"), "{err}");
 }
+
+#[test]
+fn the_other_formats_report_their_bad_values_too() {
+    let dir = site(&[("teambook.yaml", "title: T\n")]);
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            "linear.csv",
+            "ID,Team,Title,Status,Estimate,Cycle Number,Cycle Start,Cycle End,Created,Completed,Canceled,Archived\n\
+             HRB-1,Harbor,A,Todo,lots,1,2025-06-02,2025-06-13,2025-06-01,,,\n\
+             HRB-2,Harbor,B,Blocked,1,one,2025-06-02,2025-06-13,2025-06-01,,,\n",
+            &[
+                "linear.csv:2:21: column \"Estimate\": \"lots\" is not a number of points",
+                "linear.csv:3:16: column \"Status\": unknown status \"Blocked\"",
+                "linear.csv:3:26: column \"Cycle Number\": \"one\" is not a cycle number",
+            ],
+        ),
+        (
+            "azure.csv",
+            "ID,Work Item Type,Title,State,Iteration Path,Effort,Created Date,Closed Date\r\n\
+             4101,Product Backlog Item,A,Committed,Lighthouse\\Sprint 1,2,6/1/2025,31/31/2025\r\n\
+             4102,Product Backlog Item,B,Done,Lighthouse\\Hardening,x,6/1/2025,\r\n",
+            &[
+                "azure.csv:2:70: column \"Closed Date\": \"31/31/2025\" is not a date",
+                "azure.csv:3:34: column \"Iteration Path\": \"Lighthouse\\Hardening\" names no numbered sprint",
+                "azure.csv:3:55: column \"Effort\": \"x\" is not a number of points",
+            ],
+        ),
+        (
+            "items.json",
+            r#"{"items":[{"content":{"type":"Issue","number":7,"title":"A"},"status":"Parked","story Points":-2},{"content":{"type":"Issue","number":8,"title":"B"},"status":"Done","iteration":{"title":"Hardening","startDate":"2025-06-02","duration":14}}]}"#,
+            &[
+                "items[0] (\"A\"): field \"status\": unknown status \"Parked\"",
+                "items[0] (\"A\"): field \"story Points\": -2 is not a number of points of 0 or more",
+                "items[1] (\"B\"): field \"iteration\": \"Hardening\" has no sprint number",
+            ],
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let (code, _, err) = import(dir.path(), &[file.to_str().unwrap()]);
+        assert_eq!(code, 1, "{name}: {err}");
+        for e in expected {
+            assert!(err.contains(e), "{name}: missing {e:?} in\n{err}");
+        }
+        assert!(
+            err.contains(&format!("{} errors; nothing was written", expected.len())),
+            "{err}"
+        );
+    }
+    assert!(!dir.path().join("data").exists() && !dir.path().join("content").exists());
+}
