@@ -244,6 +244,20 @@ fn re_import_changes_only_the_trackers_fields() {
     );
     let html = read(root, "public/sprints/sprint-5/index.html");
     assert!(html.contains("KST-46: re-estimated from 3 to 5 points during the sprint"));
+    // The velocity chart, the burnup's first day and the numbers agree on what was planned;
+    // the burnup's last day on what was finished (59: 41 planned now + 18 unplanned).
+    assert!(
+        html.contains("<tr><th scope=\"row\">5</th><td>39</td><td>50</td></tr>"),
+        "velocity row"
+    );
+    assert!(
+        html.contains("<time datetime=\"2025-07-28\">28 Jul</time></th><td>39</td><td>0</td></tr>"),
+        "burnup day 1"
+    );
+    assert!(
+        html.contains("<time datetime=\"2025-08-08\">8 Aug</time></th><td>59</td><td>50</td></tr>"),
+        "burnup last day"
+    );
     assert!(html.contains(
         "A re-estimate during the sprint is shown as a re-estimate, not as a change of scope"
     ));
