@@ -667,20 +667,20 @@ fn read_page(path: &Path, text: &str) -> Result<Option<Page>, Error> {
         let key_line = key.line - 1;
         let one_line = value.line == key.line && !matches!(value.value, NodeValue::Null);
         let mut end = key_line + 1;
-        if !one_line {
-            while end < close {
-                let l = lines[end];
-                if l.is_empty() || l.starts_with([' ', '\t', '-', '#']) {
-                    end += 1;
-                } else {
-                    break;
-                }
+        // The block runs over the indented lines after the key (a one-line list may go on
+        // over several: `items: [A,` / `  B]`), not over the comments before the next key.
+        while end < close {
+            let l = lines[end];
+            if l.is_empty() || l.starts_with([' ', '\t', '-', '#']) {
+                end += 1;
+            } else {
+                break;
             }
-            while end > key_line + 1
-                && (lines[end - 1].trim().is_empty() || lines[end - 1].starts_with('#'))
-            {
-                end -= 1;
-            }
+        }
+        while end > key_line + 1
+            && (lines[end - 1].trim().is_empty() || lines[end - 1].starts_with('#'))
+        {
+            end -= 1;
         }
         page.items = Some((key_line, end, one_line));
         if let NodeValue::Seq(list) = &value.value {
@@ -1155,6 +1155,37 @@ mod tests {
             text_of(&p, "content/s.md"),
             Some(
                 "---\r\nnumber: 1\r\nstart: 2025-06-02\r\nend: 2025-06-13\r\nitems:\r\n- A-1   # first\r\n- A-2\r\n# the next key is ours\r\nreview:\r\n  highlights: []\r\n---\r\nBody\r\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_flow_list_over_two_lines_becomes_a_block_list() {
+        let text = "---\nnumber: 1\nstart: 2025-06-02\nend: 2025-06-13\nitems: [A-1,\n  OPS-3]\ngoal: x\n---\n";
+        let export = Export {
+            tool: super::super::Tool::Jira,
+            items: vec![item("A-1", 3.0, vec![1]), item("A-2", 1.0, vec![1])],
+            sprints: BTreeMap::new(),
+            full_history: true,
+            skipped: Vec::new(),
+        };
+        let site = SiteFiles {
+            backlog_path: "data/backlog.yaml".into(),
+            backlog: None,
+            sprint_pages: vec![("content/s.md".into(), text.into())],
+            sprint_dir: "content".into(),
+        };
+        let opts = Options {
+            sprint: None,
+            start: None,
+            end: None,
+            as_of: jiff::civil::date(2025, 6, 1),
+        };
+        let p = plan(&export, &site, &opts).unwrap();
+        assert_eq!(
+            text_of(&p, "content/s.md"),
+            Some(
+                "---\nnumber: 1\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n  - \"A-1\"\n  - \"OPS-3\"\n  - A-2\ngoal: x\n---\n"
             )
         );
     }
