@@ -862,7 +862,10 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
             changed = true;
             out.push(Out::Fresh(e));
         }
-        if !changed {
+        let fills_dates = page.is_some_and(|p| {
+            (p.start.is_none() && start.is_some()) || (p.end.is_none() && end.is_some())
+        });
+        if !changed && !fills_dates {
             continue;
         }
         match page {
@@ -1186,6 +1189,47 @@ mod tests {
             text_of(&p, "content/s.md"),
             Some(
                 "---\nnumber: 1\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n  - \"A-1\"\n  - \"OPS-3\"\n  - A-2\ngoal: x\n---\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_without_dates_gets_the_exports_and_nothing_else() {
+        let text = "---\ntitle: Cycle 1\nnumber: 1  # ours\ngoal: x\nitems:\n  - A-1\n---\n";
+        let mut sprints = BTreeMap::new();
+        sprints.insert(
+            1,
+            super::super::TrackerSprint {
+                number: 1,
+                name: "Cycle 1".into(),
+                start: Some(jiff::civil::date(2025, 6, 2)),
+                end: Some(jiff::civil::date(2025, 6, 13)),
+            },
+        );
+        let export = Export {
+            tool: super::super::Tool::Linear,
+            items: vec![item("A-1", 3.0, vec![1])],
+            sprints,
+            full_history: false,
+            skipped: Vec::new(),
+        };
+        let site = SiteFiles {
+            backlog_path: "data/backlog.yaml".into(),
+            backlog: None,
+            sprint_pages: vec![("content/s.md".into(), text.into())],
+            sprint_dir: "content".into(),
+        };
+        let opts = Options {
+            sprint: None,
+            start: None,
+            end: None,
+            as_of: jiff::civil::date(2025, 6, 1),
+        };
+        let p = plan(&export, &site, &opts).unwrap();
+        assert_eq!(
+            text_of(&p, "content/s.md"),
+            Some(
+                "---\ntitle: Cycle 1\nnumber: 1  # ours\nstart: 2025-06-02\nend: 2025-06-13\ngoal: x\nitems:\n  - A-1\n---\n"
             )
         );
     }
