@@ -126,7 +126,14 @@ fn read_json(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, V
             break;
         }
         let mut in_sprints = Vec::new();
-        if let Some(it) = item.get("iteration").filter(|v| !v.is_null()) {
+        // The iteration field under its own name (`iteration`, `sprint`, …): the one value
+        // shaped `{title, startDate, duration}`.
+        let iteration = item.get("iteration").filter(|v| v.is_object()).or_else(|| {
+            item.as_object()?
+                .values()
+                .find(|v| v.get("startDate").is_some() && v.get("title").is_some())
+        });
+        if let Some(it) = iteration {
             let name = it.get("title").and_then(Value::as_str).unwrap_or("");
             let start: Option<Date> = it
                 .get("startDate")

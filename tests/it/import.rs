@@ -633,6 +633,19 @@ fn the_other_formats_report_their_bad_values_too() {
             ],
         ),
     ];
+    // An iteration field named otherwise ("Sprint") is found by its shape.
+    let file = dir.path().join("sprint-field.json");
+    std::fs::write(
+        &file,
+        r#"{"items":[{"content":{"type":"Issue","number":3,"title":"C"},"status":"Todo","sprint":{"title":"Sprint 9","startDate":"2025-09-01","duration":14}}]}"#,
+    )
+    .unwrap();
+    let (code, out, err) = import(dir.path(), &[file.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("+start: 2025-09-01\n+end: 2025-09-14\n"),
+        "{out}"
+    );
     for (name, text, expected) in cases {
         let file = dir.path().join(name);
         std::fs::write(&file, text).unwrap();
