@@ -30,6 +30,9 @@ pub enum Command {
         /// Write into a folder that is not empty (existing files are never overwritten).
         #[arg(long)]
         force: bool,
+        /// Start from a role, a glossary term and a page instead of the example handbook.
+        #[arg(long)]
+        bare: bool,
         /// Write teambook.yaml for the Hugo site in this folder, from its Hugo config.
         #[arg(long, value_name = "DIR", conflicts_with = "dir")]
         from_hugo: Option<PathBuf>,
@@ -42,8 +45,21 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the JSON Schema of a record kind (all kinds when none is given).
     Schema { kind: Option<String> },
-    /// Create a record page from its kind's archetype, e.g. `teambook new role "Scrum Master"`.
-    New { kind: String, name: String },
+    /// Create a page: `new page about.md` (or a title), a record from its kind's archetype
+    /// (`new role "Scrum Master"`), or the next sprint (`new sprint`).
+    New {
+        /// `page`, or a record kind: role, antipattern, factor, term, guide, team, pbi, sprint.
+        kind: String,
+        /// The page's path under content/ or its title; the record's title; the sprint's
+        /// number (by default the one after the last).
+        name: Option<String>,
+        /// A new sprint's first day (YYYY-MM-DD).
+        #[arg(long)]
+        start: Option<jiff::civil::Date>,
+        /// A new sprint's last day (YYYY-MM-DD).
+        #[arg(long)]
+        end: Option<jiff::civil::Date>,
+    },
     /// Update the backlog and the sprints' items from a tracker export, e.g.
     /// `teambook import jira Jira.csv`; only the tracker's fields change.
     Import(ImportArgs),
@@ -100,7 +116,7 @@ pub struct BuildArgs {
     #[arg(long, short)]
     pub output_dir: Option<PathBuf>,
     /// Override base_url, e.g. https://org.github.io/handbook/
-    #[arg(long)]
+    #[arg(long, value_parser = absolute_url)]
     pub base_url: Option<String>,
     /// Include pages marked `draft: true`.
     #[arg(long)]
@@ -108,4 +124,14 @@ pub struct BuildArgs {
     /// Include pages dated in the future.
     #[arg(long)]
     pub future: bool,
+}
+
+/// `--base-url` is checked like the config's `base_url`.
+fn absolute_url(value: &str) -> Result<String, String> {
+    match crate::config::base_url_problem(value) {
+        Some(problem) => Err(format!(
+            "{problem}: write it like `https://org.github.io/handbook/` or `/handbook/`"
+        )),
+        None => Ok(value.to_string()),
+    }
 }

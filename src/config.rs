@@ -237,17 +237,38 @@ impl Config {
     }
 
     fn check(&self, path: &Path, text: &str) -> Result<(), Vec<Error>> {
-        let url_ok = self.base_url.starts_with('/')
-            || self.base_url.starts_with("http://")
-            || self.base_url.starts_with("https://");
-        if !url_ok {
+        let mut errors = Vec::new();
+        if let Some(message) = base_url_problem(&self.base_url) {
             let (line, col) = key_position(text, "base_url", 0).unwrap_or((1, 1));
-            return Err(vec![
-                Error::at(path, text, line, col, "base_url must be an absolute URL")
+            errors.push(
+                Error::at(path, text, line, col, message)
                     .with_help("write it like `https://org.github.io/handbook/`"),
-            ]);
+            );
         }
-        Ok(())
+        let below = key_position(text, "permalinks", 0).map_or(0, |(l, _)| l);
+        for (section, pattern) in &self.permalinks {
+            if let Some(message) = permalink_problem(pattern) {
+                let (line, col) = key_position(text, section, below).unwrap_or((1, 1));
+                errors.push(
+                    Error::at(
+                        path,
+                        text,
+                        line,
+                        col,
+                        format!("`permalinks: {section}`: {message}"),
+                    )
+                    .with_help(format!(
+                        "write a path inside the site from these parts: /, text and :{}",
+                        PERMALINK_TOKENS.join(", :")
+                    )),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// The path part of `base_url`, always with leading and trailing slashes (`/handbook/`).
@@ -273,6 +294,58 @@ impl Config {
     pub fn base_url_slash(&self) -> String {
         format!("{}/", self.base_url.trim_end_matches('/'))
     }
+}
+
+/// What is wrong with a `base_url` (from the config or `--base-url`), if anything.
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
+    (!ok).then_some("base_url must be an absolute URL")
+}
+
+/// The `:token`s a `permalinks` pattern may use (Hugo's names).
+pub const PERMALINK_TOKENS: &[&str] = &[
+    "year",
+    "month",
+    "monthname",
+    "day",
+    "weekday",
+    "weekdayname",
+    "yearday",
+    "section",
+    "sections",
+    "title",
+    "slug",
+    "filename",
+    "contentbasename",
+    "slugorfilename",
+    "slugorcontentbasename",
+];
+
+/// What is wrong with a `permalinks` pattern, if anything: a token we do not know, or a `..`
+/// segment that would climb out of the output.
+fn permalink_problem(pattern: &str) -> Option<String> {
+    if pattern.contains("://") {
+        return Some(format!("`{pattern}` is not a site path"));
+    }
+    let mut rest = pattern;
+    while let Some(i) = rest.find(':') {
+        let tail = &rest[i + 1..];
+        let len = tail
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(tail.len());
+        let token = &tail[..len];
+        if !PERMALINK_TOKENS.contains(&token) {
+            let hint = did_you_mean(token, PERMALINK_TOKENS.iter().copied())
+                .map(|s| format!(" (did you mean `:{s}`?)"))
+                .unwrap_or_default();
+            return Some(format!("`:{token}` is not a permalink part{hint}"));
+        }
+        rest = &tail[len..];
+    }
+    if pattern.split(['/', '\\']).any(|seg| seg == "..") {
+        return Some(format!("`{pattern}` would climb out of the output folder"));
+    }
+    None
 }
 
 fn unknown_keys(

@@ -19,8 +19,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Init {
             dir,
-            force: _,
             from_hugo: Some(hugo_dir),
+            ..
         } => {
             let _ = dir;
             match teambook::commands::init::init_from_hugo(&hugo_dir) {
@@ -37,16 +37,27 @@ fn main() -> ExitCode {
                 Err(errors) => fail(&errors, color),
             }
         }
-        Command::Init { dir, force, .. } => {
+        Command::Init {
+            dir, force, bare, ..
+        } => {
             let dir = dir.unwrap_or_else(|| cli.root.clone());
-            match teambook::commands::init::init(&dir, force) {
+            let starter = if bare {
+                teambook::commands::init::Starter::Bare
+            } else {
+                teambook::commands::init::Starter::Handbook
+            };
+            match teambook::commands::init::init(&dir, force, starter) {
                 Ok(written) => {
                     if !cli.quiet {
+                        let cd = if dir == Path::new(".") {
+                            String::new()
+                        } else {
+                            format!("cd {} && ", dir.display())
+                        };
                         println!(
-                            "Created a handbook in {} ({} files). Next: cd {} && teambook build",
+                            "Created a handbook in {} ({} files).\n\nNext:\n  {cd}teambook serve\n      preview it at http://127.0.0.1:1111/ while you edit\n  teambook new page about.md, teambook new sprint\n      a page of your own; the next sprint\n  git push\n      .github/workflows/pages.yml publishes it on GitHub Pages: set\n      Settings > Pages > Source to \"GitHub Actions\" once, and base_url in\n      teambook.yaml to the site's address",
                             dir.display(),
                             written.len(),
-                            dir.display()
                         );
                     }
                     ExitCode::SUCCESS
@@ -58,8 +69,14 @@ fn main() -> ExitCode {
         Command::Check(args) => run(&cli.root, cli.quiet, args, true, color),
         Command::Serve(args) => serve(&cli.root, cli.quiet, args, color),
         Command::Schema { kind } => schema(kind.as_deref(), color),
-        Command::New { kind, name } => {
-            match teambook::commands::new::new_record(&cli.root, &kind, &name) {
+        Command::New {
+            kind,
+            name,
+            start,
+            end,
+        } => {
+            let dates = teambook::commands::new::SprintDates { start, end };
+            match teambook::commands::new::new(&cli.root, &kind, name.as_deref(), dates) {
                 Ok(path) => {
                     if !cli.quiet {
                         println!("Created {}", path.display());
@@ -97,6 +114,11 @@ fn import(root: &Path, quiet: bool, args: ImportArgs, color: bool) -> ExitCode {
     }
     for note in &plan.notes {
         eprintln!("note: {note}");
+    }
+    if !plan.new_pages.is_empty() {
+        eprintln!(
+            "note: the new sprint pages need their goal (`goal:`) before the site builds; the import never writes it"
+        );
     }
     if !plan.disappeared.is_empty() {
         eprintln!(

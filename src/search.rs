@@ -222,11 +222,16 @@ struct Record {
     files: Vec<(String, u64)>,
 }
 
-/// The key of an index: pagefind's and teambook's versions, the language, and every indexed
-/// page's path and view.
+/// The version of what pagefind is given of a page (the view and what it leaves out): a
+/// stored index made under other rules is not reused, even by a build of the same version.
+const VIEW_RULES: u32 = 2;
+
+/// The key of an index: pagefind's and teambook's versions, the view rules, the language, and
+/// every indexed page's path and view.
 fn index_key(language: &str, pages: &[(&String, u64)]) -> u64 {
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    VIEW_RULES.hash(&mut h);
     language.hash(&mut h);
     pages.hash(&mut h);
     h.finish()
@@ -237,6 +242,7 @@ fn index_key(language: &str, pages: &[(&String, u64)]) -> u64 {
 fn listing_key(html: &[(String, bool)]) -> u64 {
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    VIEW_RULES.hash(&mut h);
     for (rel, _) in html {
         rel.hash(&mut h);
     }
@@ -307,7 +313,13 @@ impl<'a> View<'a> {
     fn write_to(&self, path: &Path) -> std::io::Result<()> {
         let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
         for part in self.parts {
-            write_without_code_spans(part, &mut file)?;
+            if has_long_run(part.as_bytes()) {
+                let mut text = Vec::with_capacity(part.len());
+                write_without_code_spans(part, &mut text)?;
+                std::io::Write::write_all(&mut file, &without_long_runs(&text))?;
+            } else {
+                write_without_code_spans(part, &mut file)?;
+            }
         }
         std::io::Write::flush(&mut file)
     }
@@ -355,6 +367,83 @@ fn write_without_code_spans(html: &str, out: &mut impl std::io::Write) -> std::i
         rest = &rest[start + len..];
     }
     out.write_all(rest.as_bytes())
+}
+
+/// The longest run of ASCII letters, digits and punctuation without a space that search
+/// indexes. Longer runs are a pasted data URI, base64 or minified code, never a word: indexed,
+/// one such line of 5 MB cost seconds and grew the index by megabytes. Runs of other scripts
+/// (Chinese, Japanese, which need no spaces) are not counted.
+pub const MAX_INDEXED_RUN: usize = 256;
+
+/// Whether a run that [`without_long_runs`] drops may be in `bytes`: a window of more than
+/// [`MAX_INDEXED_RUN`] bytes none of which is a break. Probes every `MAX_INDEXED_RUN + 1`
+/// bytes and looks back only to the last break, so ordinary text costs a fraction of a pass.
+fn has_long_run(bytes: &[u8]) -> bool {
+    let window = MAX_INDEXED_RUN + 1;
+    let mut start = 0;
+    while start + window <= bytes.len() {
+        let probe = start + window - 1;
+        match bytes[start..=probe].iter().rposition(|&b| breaks_run(b)) {
+            Some(i) => start += i + 1,
+            None => return true,
+        }
+    }
+    false
+}
+
+/// Bytes that end a run: whitespace, tag brackets, and every byte of a non-ASCII character.
+fn breaks_run(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == b'<' || b == b'>' || !b.is_ascii()
+}
+
+/// The longest run inside a tag (an attribute value) pagefind is given. A `data:` URI of an
+/// image pasted into Markdown is megabytes in one `src`; pagefind's parser took a minute over
+/// one of 5 MB. Links and image paths are far shorter.
+const MAX_TAG_RUN: usize = 4096;
+
+/// `html` with every text run longer than [`MAX_INDEXED_RUN`] replaced by a space, and every
+/// run inside a tag longer than [`MAX_TAG_RUN`] left out; the rest is kept as it is.
+fn without_long_runs(html: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(html.len());
+    let mut i = 0;
+    while i < html.len() {
+        if html[i] == b'<' {
+            let end = html[i..]
+                .iter()
+                .position(|&b| b == b'>')
+                .map_or(html.len(), |e| i + e + 1);
+            let tag = &html[i..end];
+            let mut k = 0;
+            while k < tag.len() {
+                let value_break = |b: u8| breaks_run(b) || b == b'"' || b == b'\'';
+                let run = tag[k..].iter().take_while(|&&b| !value_break(b)).count();
+                if run == 0 {
+                    out.push(tag[k]);
+                    k += 1;
+                } else {
+                    if run <= MAX_TAG_RUN {
+                        out.extend_from_slice(&tag[k..k + run]);
+                    }
+                    k += run;
+                }
+            }
+            i = end;
+            continue;
+        }
+        let run = html[i..].iter().take_while(|&&b| !breaks_run(b)).count();
+        if run == 0 {
+            out.push(html[i]);
+            i += 1;
+        } else {
+            if run > MAX_INDEXED_RUN {
+                out.push(b' ');
+            } else {
+                out.extend_from_slice(&html[i..i + run]);
+            }
+            i += run;
+        }
+    }
+    out
 }
 
 /// The tags pagefind drops with everything inside them, from its parser.

@@ -74,6 +74,10 @@ fn in_our_words(message: String) -> String {
             said("too large or too complex for one file; split it into several files")
         };
     }
+    if let Some(rest) = message.strip_prefix("non-finite float ") {
+        let value = rest.split(' ').next().unwrap_or(".nan");
+        return format!("{value} is not a number; write a number like 3 or 0.5");
+    }
     if message.starts_with("recursive references") {
         return said("an alias (`*name`) refers to the value it is part of; write the values out");
     }

@@ -13,9 +13,21 @@ use crate::load::hugo::{HugoConfig, load};
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starter");
 
-/// Writes the starter site into `dir`. A non-empty `dir` is refused unless `force`; even then
-/// existing files are kept.
-pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Error> {
+/// Which starter `init` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Starter {
+    /// A small handbook with one of everything: roles and their comparison, an anti-pattern,
+    /// factors, glossary terms, an onboarding guide, a team with a RACI, a backlog and two
+    /// sprints with a review and a retro (`starter/handbook/`).
+    Handbook,
+    /// A role, a glossary term and a getting-started page (`starter/bare/`).
+    Bare,
+}
+
+/// Writes the starter site into `dir`: the files every starter has (`starter/common/`: the
+/// Pages workflow, `.gitignore`) and those of `starter`. A non-empty `dir` is refused unless
+/// `force`; even then existing files are kept.
+pub fn init(dir: &Path, force: bool, starter: Starter) -> Result<Vec<PathBuf>, Error> {
     let non_empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
     if non_empty && !force {
         return Err(Error::Usage(format!(
@@ -23,19 +35,34 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Error> {
             dir.display()
         )));
     }
-    let mut files = Vec::new();
-    collect(&STARTER, &mut files);
+    let chosen = match starter {
+        Starter::Handbook => "handbook",
+        Starter::Bare => "bare",
+    };
+    // Paths inside the starter part, with their bytes.
+    let mut wanted: Vec<(PathBuf, &'static [u8])> = Vec::new();
+    for part in ["common", chosen] {
+        let part_dir = STARTER
+            .get_dir(part)
+            .expect("the starter folders are embedded");
+        let mut files = Vec::new();
+        collect(part_dir, &mut files);
+        for f in files {
+            let rel = f.path().strip_prefix(part).unwrap_or(f.path());
+            wanted.push((rel.to_path_buf(), f.contents()));
+        }
+    }
     let mut written = Vec::new();
-    for f in files {
-        let dest = dir.join(f.path());
+    for (rel, contents) in wanted {
+        let dest = dir.join(&rel);
         if dest.exists() {
             continue;
         }
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        std::fs::write(&dest, f.contents()).map_err(|e| Error::io(&dest, e))?;
-        written.push(f.path().to_path_buf());
+        std::fs::write(&dest, contents).map_err(|e| Error::io(&dest, e))?;
+        written.push(rel);
     }
     Ok(written)
 }

@@ -3,6 +3,7 @@
 
 pub mod git;
 pub mod hugo;
+mod json;
 
 use std::path::{Path, PathBuf};
 
@@ -79,7 +80,31 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Error>> {
     }
     // Not UTF-8 is an error at the first byte that is not.
     let file = read_text(root, PathBuf::from(CONFIG_FILE)).map_err(|e| vec![e])?;
-    Config::parse(&file.path, &file.text)
+    let config = Config::parse(&file.path, &file.text)?;
+    // A highlighting theme is known only to the highlighter: checked here, at its line.
+    let below = crate::config::key_position(&file.text, "highlight", 0).map_or(0, |(l, _)| l);
+    let errors: Vec<Error> = [
+        ("theme", &config.highlight.theme),
+        ("dark_theme", &config.highlight.dark_theme),
+    ]
+    .into_iter()
+    .filter_map(|(key, name)| {
+        let problem = crate::parse::highlight::check_theme(name).err()?;
+        let (line, col) = crate::config::key_position(&file.text, key, below).unwrap_or((1, 1));
+        Some(Error::at(
+            &file.path,
+            &file.text,
+            line,
+            col,
+            format!("highlight: {problem}"),
+        ))
+    })
+    .collect();
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The text of `teambook.yaml`, for errors that point into it after it was parsed; empty when
@@ -151,7 +176,7 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
 
     let (static_files, templates) = theme_files(&mut walker, &config);
 
-    let mut data = serde_json::Map::new();
+    let mut data = DataTree::default();
     let mut data_files = Vec::new();
     let data_paths = walker.files("data");
     let errors = &mut walker.errors;
@@ -181,10 +206,10 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         }
         match read_text(root, rel) {
             Ok(file) => match parse_data(&file, &ext) {
-                Ok(value) => {
-                    insert_data(&mut data, &file.path, value);
-                    data_files.push(file);
-                }
+                Ok(value) => match data.insert(&file.path, value) {
+                    Ok(()) => data_files.push(file),
+                    Err(e) => errors.push(e),
+                },
                 Err(e) => errors.push(e),
             },
             Err(e) => errors.push(e),
@@ -201,7 +226,7 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         content_assets,
         static_files,
         templates,
-        data,
+        data: data.map,
         data_files,
         warnings: walker.warnings,
     })
@@ -507,8 +532,14 @@ pub fn slash_path(p: &Path) -> String {
 
 fn parse_data(file: &SourceFile, ext: &str) -> Result<serde_json::Value, Error> {
     match ext {
-        "json" => serde_json::from_str(&file.text)
-            .map_err(|e| Error::at(&file.path, &file.text, e.line(), e.column(), e.to_string())),
+        "json" => json::parse(&file.text).map_err(|e| {
+            // serde_json ends its messages with " at line L column C", which we show anyway.
+            let mut message = e.to_string();
+            if let Some(i) = message.rfind(" at line ") {
+                message.truncate(i);
+            }
+            Error::at(&file.path, &file.text, e.line(), e.column(), message)
+        }),
         "toml" => file
             .text
             .parse::<toml::Table>()
@@ -526,30 +557,61 @@ fn parse_data(file: &SourceFile, ext: &str) -> Result<serde_json::Value, Error> 
     }
 }
 
-/// `data/teams/platform.yaml` becomes `data.teams.platform`.
-fn insert_data(
-    data: &mut serde_json::Map<String, serde_json::Value>,
-    rel: &Path,
-    value: serde_json::Value,
-) {
-    let inner: Vec<String> = rel
-        .with_extension("")
-        .components()
-        .skip(1)
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let Some((last, dirs)) = inner.split_last() else {
-        return;
-    };
-    let mut map = data;
-    for d in dirs {
-        let entry = map
-            .entry(d.clone())
-            .or_insert_with(|| serde_json::Value::Object(Default::default()));
-        if !entry.is_object() {
-            *entry = serde_json::Value::Object(Default::default());
+/// `data/teams/platform.yaml` becomes `data.teams.platform`. Two files may not give one
+/// key: `data/x.yaml` beside `data/x.json`, or `data/teams.yaml` beside `data/teams/`.
+#[derive(Default)]
+struct DataTree {
+    map: serde_json::Map<String, serde_json::Value>,
+    /// The file that gave each key path (`teams/platform`), and the first file under each
+    /// folder key path (`teams`).
+    files: std::collections::HashMap<String, PathBuf>,
+    folders: std::collections::HashMap<String, PathBuf>,
+}
+
+impl DataTree {
+    fn insert(&mut self, rel: &Path, value: serde_json::Value) -> Result<(), Error> {
+        let inner: Vec<String> = rel
+            .with_extension("")
+            .components()
+            .skip(1)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let Some((last, dirs)) = inner.split_last() else {
+            return Ok(());
+        };
+        let clash = |other: &Path, key: &str| {
+            Error::file(
+                rel,
+                format!(
+                    "`data.{}` is given twice: by this file and by {}",
+                    key.replace('/', "."),
+                    slash_path(other)
+                ),
+            )
+            .with_help("rename or merge one of them: one key, one file (or one folder)")
+        };
+        let key = inner.join("/");
+        if let Some(other) = self.files.get(&key).or_else(|| self.folders.get(&key)) {
+            return Err(clash(other, &key));
         }
-        map = entry.as_object_mut().expect("just made an object");
+        for depth in 1..=dirs.len() {
+            let folder = inner[..depth].join("/");
+            if let Some(other) = self.files.get(&folder) {
+                return Err(clash(other, &folder));
+            }
+            self.folders
+                .entry(folder)
+                .or_insert_with(|| rel.to_path_buf());
+        }
+        self.files.insert(key, rel.to_path_buf());
+        let mut map = &mut self.map;
+        for d in dirs {
+            let entry = map
+                .entry(d.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            map = entry.as_object_mut().expect("folders are objects");
+        }
+        map.insert(last.clone(), value);
+        Ok(())
     }
-    map.insert(last.clone(), value);
 }

@@ -363,6 +363,16 @@ fn build_pages(
             });
             continue;
         }
+        // A sprint without `date:` is dated by its last day, so that lists and the sprints
+        // feed order it; after the future check, so a sprint under way is still built.
+        let mut meta = meta;
+        if meta.date.is_none() && meta.kind.as_deref() == Some("sprint") {
+            meta.date = meta
+                .params
+                .get("end")
+                .and_then(Value::as_str)
+                .and_then(frontmatter::Date::parse);
+        }
         let stem = match &bundle {
             Some(b) => b
                 .file_name()

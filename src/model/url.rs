@@ -188,6 +188,26 @@ mod tests {
     }
 
     #[test]
+    fn every_permalink_token_the_config_accepts_expands() {
+        let date: jiff::Timestamp = "2025-03-07T10:00:00Z".parse().unwrap();
+        let sections = vec!["Posts".to_string()];
+        let f = PermalinkFields {
+            date: Some(&date),
+            sections: &sections,
+            title: "Hello",
+            slug: None,
+            filename: "hello",
+        };
+        for token in crate::config::PERMALINK_TOKENS {
+            let out = expand_permalink(&format!("/:{token}/"), &f);
+            assert!(
+                !out.contains(':'),
+                "`:{token}` is accepted but not expanded: {out}"
+            );
+        }
+    }
+
+    #[test]
     fn site_paths_normalise_and_refuse_escapes() {
         assert_eq!(normalize_site_path("/some-slug/").unwrap(), "/some-slug/");
         assert_eq!(normalize_site_path("some-slug").unwrap(), "/some-slug/");

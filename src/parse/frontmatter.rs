@@ -242,8 +242,10 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     pub weight: i64,
     pub authors: Vec<String>,
-    /// Template chosen by `layout` (or `type`), without `.html`.
+    /// Template chosen by `layout` (or `template`), without `.html`.
     pub layout: Option<String>,
+    /// Hugo's `type`: the template when there is no `layout`, unless it is a record field.
+    pub content_type: Option<String>,
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// `cascade` of a section's `_index.md`: keys its descendants inherit.
     pub cascade: Map<String, Value>,
@@ -254,6 +256,16 @@ pub struct FrontMatter {
     /// Sort order of a section's pages: `weight` (default), `date`, `title`.
     pub sort_by: Option<String>,
     pub params: Map<String, Value>,
+}
+
+impl FrontMatter {
+    /// The template asked for, without `.html`: `layout`, else Hugo's `type` unless
+    /// `type_is_field` (the page is a record whose kind has a `type` field).
+    pub fn template(&self, type_is_field: bool) -> Option<&str> {
+        self.layout
+            .as_deref()
+            .or(self.content_type.as_deref().filter(|_| !type_is_field))
+    }
 }
 
 /// Where a key sits in the file, for errors about its value.
@@ -321,11 +333,16 @@ pub fn typed(
                         .map_err(|k| err(format!("`{key}` must be a list of paths, found {k}")))?
                 }
                 "weight" => {
-                    fm.weight = value.as_i64().ok_or_else(|| {
-                        err(format!(
+                    fm.weight = value.as_i64().ok_or_else(|| match value.as_f64() {
+                        Some(n) if n.fract() == 0.0 => err(format!(
+                            "`{key}` is too large: write a whole number between {} and {}",
+                            i64::MIN,
+                            i64::MAX
+                        )),
+                        _ => err(format!(
                             "`{key}` must be a whole number, found {}",
                             kind_of(&value)
-                        ))
+                        )),
                     })?
                 }
                 "author" | "authors" => fm.authors.extend(string_list(&value).map_err(|k| {
@@ -333,11 +350,16 @@ pub fn typed(
                         "`{key}` must be a name or a list of names, found {k}"
                     ))
                 })?),
-                "layout" | "type" | "template" => {
+                "layout" | "template" => {
                     let s = want_str("a template name")?;
-                    if lower != "type" || fm.layout.is_none() {
-                        fm.layout = Some(s.trim_end_matches(".html").to_string());
-                    }
+                    fm.layout = Some(s.trim_end_matches(".html").to_string());
+                }
+                // Hugo's content type picks the template when there is no `layout`; on a
+                // record whose kind has a `type` field (a backlog item's feature, bug, …) it
+                // is that field instead (see [`FrontMatter::template`]).
+                "type" => {
+                    let s = want_str("a template name")?;
+                    fm.content_type = Some(s.trim_end_matches(".html").to_string());
                 }
                 "cascade" => match value {
                     Value::Object(ref m) => fm.cascade = m.clone(),

@@ -193,6 +193,18 @@ fn extra_themes() -> &'static two_face::theme::LazyThemeSet {
     EXTRA.get_or_init(|| two_face::theme::extra().into())
 }
 
+/// Whether `name` is a highlighting theme we ship; the error lists those we do, and the
+/// nearest name when there is one.
+pub fn check_theme(name: &str) -> Result<(), String> {
+    find_theme(name).map(|_| ()).map_err(|e| {
+        let names = theme_names();
+        match crate::error::did_you_mean(name, names.iter().map(String::as_str)) {
+            Some(s) => format!("unknown highlighting theme `{name}`; did you mean `{s}`?"),
+            None => e,
+        }
+    })
+}
+
 fn find_theme(name: &str) -> Result<&'static Theme, String> {
     extra_themes()
         .get(name)

@@ -129,7 +129,24 @@ pub fn render_body(
         // A template file's final newline is not part of an inline shortcode's output.
         engine
             .render(&name, &ctx)
-            .map_err(|e| e.to_string())
+            .map_err(|e| {
+                // A template that needs the text between the tags, called without a closing
+                // tag: say that, not what Tera found missing inside the template.
+                if call.body.is_none() && engine.uses_variable(&name, "body") {
+                    let (open, close) = if call.markdown {
+                        ("{{%", "%}}")
+                    } else {
+                        ("{{<", ">}}")
+                    };
+                    format!(
+                        "never closed: its template uses the text between `{open} {n} {close}` \
+                         and `{open} /{n} {close}`; add the closing tag after that text",
+                        n = call.name
+                    )
+                } else {
+                    e.to_string()
+                }
+            })
             .map(|mut out| {
                 while out.ends_with('\n') {
                     out.pop();

@@ -76,6 +76,8 @@ pub struct SectionView<'a> {
     pub params: &'a serde_json::Map<String, serde_json::Value>,
     pub edit_url: Option<String>,
     pub subsections: Vec<SubsectionLink<'a>>,
+    /// The record kind the section cascades to its pages (`sprint`, `role`, …), if any.
+    pub kind: Option<&'a str>,
     // `pages` is added by [`Views::section`], from the shared page summaries.
 }
 
@@ -317,6 +319,11 @@ impl<'a> Views<'a> {
             ancestors: self.ancestors(sec.parent),
             params: &sec.meta.params,
             edit_url: self.edit_url(sec.path.as_deref()),
+            kind: sec
+                .meta
+                .cascade
+                .get("kind")
+                .and_then(serde_json::Value::as_str),
             subsections: sec
                 .subsections
                 .iter()

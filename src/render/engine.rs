@@ -154,6 +154,22 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Whether the template `name` mentions the variable `var` (a word of its own in the
+    /// template's text, so `body` and not `nobody`).
+    pub fn uses_variable(&self, name: &str, var: &str) -> bool {
+        self.sources.get(name).is_some_and(|(_, text)| {
+            text.match_indices(var).any(|(at, _)| {
+                let word = |c: char| c.is_alphanumeric() || c == '_';
+                let before = text[..at].chars().next_back().is_none_or(|c| !word(c));
+                let after = text[at + var.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !word(c));
+                before && after
+            })
+        })
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -191,6 +207,29 @@ impl Engine {
         errors
     }
 
+    /// A template that reaches itself through `{% include %}` or `{% extends %}`: the error is
+    /// at the tag in the first template of `chain` that names the next one.
+    fn cycle(&self, tpl: &str, chain: &[String], tag: &str, verb: &str) -> Error {
+        let shown = chain.join(" → ");
+        let message = if chain.len() <= 2 {
+            format!("`{tpl}` {verb} itself ({shown}), so it would never end")
+        } else {
+            format!(
+                "`{tpl}` {verb} itself by way of other templates ({shown}), so it would never end"
+            )
+        };
+        let help = format!("remove the `{{% {tag} %}}` that leads back to `{tpl}`");
+        let next = chain.get(1).map_or(tpl, String::as_str);
+        match self.sources.get(tpl) {
+            Some((path, text)) => match tag_offset(text, tag, next) {
+                Some(offset) => Error::at_offset(path, text, offset, message),
+                None => Error::file(path, message),
+            }
+            .with_help(help),
+            None => Error::file(Path::new("templates"), message).with_help(help),
+        }
+    }
+
     /// Turns a Tera error into ours, at the template file's line and column.
     pub fn locate(&self, e: &tera::Error, rendering: Option<&str>) -> Error {
         match e.kind() {
@@ -201,6 +240,44 @@ impl Engine {
                     r.filename()
                 };
                 match self.sources.get(name) {
+                    Some((path, text))
+                        if r.message().starts_with("Unknown tag")
+                            && misclosed(text, r.span().start_line, r.span().start_col)
+                                .is_some() =>
+                    {
+                        let (offset, open, close) =
+                            misclosed(text, r.span().start_line, r.span().start_col)
+                                .expect("just checked");
+                        Error::at_offset(
+                            path,
+                            text,
+                            offset,
+                            format!(
+                                "`{{% {open} %}}` is never closed: `{{% {close} %}}` comes first"
+                            ),
+                        )
+                        .with_help(format!(
+                            "add `{{% end{open} %}}` before the `{{% {close} %}}`"
+                        ))
+                    }
+                    Some((path, text)) if r.message().contains("Unexpected end of input") => {
+                        match unclosed_block(text) {
+                            Some((offset, tag)) => Error::at_offset(
+                                path,
+                                text,
+                                offset,
+                                format!("`{{% {tag} %}}` is never closed"),
+                            )
+                            .with_help(format!("add `{{% end{tag} %}}` where its part ends")),
+                            None => Error::at(
+                                path,
+                                text,
+                                r.span().start_line,
+                                r.span().start_col + 1,
+                                r.message().to_string(),
+                            ),
+                        }
+                    }
                     Some((path, text)) => Error::at(
                         path,
                         text,
@@ -217,6 +294,29 @@ impl Engine {
                     .map_or_else(|| PathBuf::from("templates"), |(p, _)| p.clone());
                 Error::file(&path, format!("template `{missing}` not found"))
                     .with_help(format!("add templates/{missing}"))
+            }
+            tera::ErrorKind::CircularInclude { tpl, include_chain } => {
+                self.cycle(tpl, include_chain, "include", "includes")
+            }
+            tera::ErrorKind::CircularExtend {
+                tpl,
+                inheritance_chain,
+            } => {
+                // `tpl` is the template being resolved, the chain its parents up to the first
+                // repeat; the loop is the part of the chain from the repeated name on.
+                let repeated = inheritance_chain.last().unwrap_or(tpl);
+                let looped: Vec<String> = if repeated == tpl {
+                    std::iter::once(tpl.clone())
+                        .chain(inheritance_chain.iter().cloned())
+                        .collect()
+                } else {
+                    let from = inheritance_chain
+                        .iter()
+                        .position(|n| n == repeated)
+                        .unwrap_or(0);
+                    inheritance_chain[from..].to_vec()
+                };
+                self.cycle(&looped[0], &looped, "extends", "extends")
             }
             tera::ErrorKind::MissingParent { current, parent } => {
                 let path = self
@@ -240,6 +340,75 @@ impl Engine {
             }
         }
     }
+}
+
+/// For Tera's "unknown tag" at an `{% endX %}` (1-based line, 0-based column) that closes a
+/// block other than the innermost open one: that block's offset, its tag and the `endX`.
+fn misclosed(text: &str, line: usize, col: usize) -> Option<(usize, &'static str, String)> {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let at = line_start
+        + text
+            .get(line_start..)?
+            .chars()
+            .take(col)
+            .map(char::len_utf8)
+            .sum::<usize>();
+    let word: String = text
+        .get(at..)?
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let closed = word.strip_prefix("end")?;
+    let (offset, open) = unclosed_block(text.get(..at)?)?;
+    (open != closed).then(|| (offset, open, word.clone()))
+}
+
+/// The innermost block tag of `text` (`if`, `for`, `block`, `macro`, `filter`, `raw`) left
+/// open at the end, with its byte offset: where Tera's "unexpected end of input" begins.
+fn unclosed_block(text: &str) -> Option<(usize, &'static str)> {
+    const BLOCKS: [&str; 6] = ["if", "for", "block", "macro", "filter", "raw"];
+    let mut open: Vec<(usize, &'static str)> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("{%") {
+        let start = from + found;
+        let end = text[start..].find("%}").map_or(text.len(), |e| start + e);
+        let inner = text[start + 2..end].trim_matches('-').trim();
+        let word = inner.split_whitespace().next().unwrap_or("");
+        from = (end + 2).min(text.len());
+        if open.last().is_some_and(|(_, t)| *t == "raw") && word != "endraw" {
+            continue;
+        }
+        if let Some(tag) = BLOCKS.iter().find(|b| **b == word) {
+            open.push((start, tag));
+        } else if let Some(closed) = word.strip_prefix("end") {
+            if let Some(at) = open.iter().rposition(|(_, t)| *t == closed) {
+                open.truncate(at);
+            }
+        }
+    }
+    open.pop()
+}
+
+/// The byte offset of the first `{% tag "name" %}` (or `{%- tag 'name' -%}`) in `text`.
+fn tag_offset(text: &str, tag: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("{%") {
+        let start = from + found;
+        let end = text[start..].find("%}").map_or(text.len(), |e| start + e);
+        let inner = text[start + 2..end].trim_start_matches('-').trim();
+        if let Some(rest) = inner.strip_prefix(tag) {
+            let rest = rest.trim_start();
+            if rest.starts_with(&format!("\"{name}\"")) || rest.starts_with(&format!("'{name}'")) {
+                return Some(start);
+            }
+        }
+        from = start + 2;
+    }
+    None
 }
 
 fn register(tera: &mut Tera, base_path: &str) {

@@ -599,9 +599,8 @@ fn render_job(
 /// The template a job renders: the `layout` of its page or section, else for a record page
 /// `<kind>.html` when the theme or site has one, else the default.
 fn job_template(site: &Site, engine: &Engine, job: &Job) -> String {
-    let layout = |l: &Option<String>, default: &str| {
-        l.as_ref()
-            .map_or_else(|| default.to_string(), |l| format!("{l}.html"))
+    let layout = |l: Option<&str>, default: &str| {
+        l.map_or_else(|| default.to_string(), |l| format!("{l}.html"))
     };
     match *job {
         Job::Page(i) => {
@@ -611,11 +610,19 @@ fn job_template(site: &Site, engine: &Engine, job: &Job) -> String {
                 .as_ref()
                 .map(|k| format!("{k}.html"))
                 .filter(|t| engine.has(t));
-            layout(&meta.layout, kind.as_deref().unwrap_or("page.html"))
+            let type_is_field = meta
+                .kind
+                .as_deref()
+                .and_then(crate::model::records::kinds::kind)
+                .is_some_and(|k| k.field("type").is_some());
+            layout(
+                meta.template(type_is_field),
+                kind.as_deref().unwrap_or("page.html"),
+            )
         }
         Job::Section(s, ..) => {
             let default = if s == 0 { "index.html" } else { "section.html" };
-            layout(&site.sections[s].meta.layout, default)
+            layout(site.sections[s].meta.template(false), default)
         }
         Job::TaxonomyList(_) => "taxonomy_list.html".into(),
         Job::Term(..) => "taxonomy_term.html".into(),

@@ -42,6 +42,8 @@ struct SprintIn {
     number: u32,
     start: Date,
     end: Date,
+    /// Where `number:` is written, for the error when two sprints share one.
+    number_at: (usize, usize),
     entries: Vec<Entry>,
     actions: Vec<Action>,
     path: PathBuf,
@@ -262,7 +264,10 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
             }
         }
         if let Some((_, retro)) = node.get("retro") {
-            if let Some((_, list)) = retro.get("actions") {
+            if let Some((_, list)) = retro
+                .get("actions")
+                .filter(|(_, v)| !matches!(v.value, NodeValue::Null))
+            {
                 let NodeValue::Seq(list) = &list.value else {
                     err(
                         list.line,
@@ -343,6 +348,9 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
             number: r.fields.get("number").and_then(Value::as_u64).unwrap_or(0) as u32,
             start,
             end,
+            number_at: node
+                .get("number")
+                .map_or((node.line, node.col), |(k, _)| (k.line, k.col)),
             entries,
             actions,
             path: r.source.clone(),
@@ -350,6 +358,29 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
         });
     }
     sprints.sort_by_key(|s| s.number);
+    // Numbers order the series and name the sprints in reports: one number, one sprint (of a
+    // team, when sprints say which team they belong to).
+    let team_of = |s: &SprintIn| records.list[s.record].text("team").map(str::to_string);
+    for pair in sprints.windows(2) {
+        let (first, second) = (&pair[0], &pair[1]);
+        if first.number == second.number && team_of(first) == team_of(second) {
+            errors.push(
+                Error::at(
+                    &second.path,
+                    &second.text,
+                    second.number_at.0,
+                    second.number_at.1,
+                    format!("two sprints are numbered {}", second.number),
+                )
+                .with_help(format!(
+                    "{}:{} is sprint {} too; give one of them another `number:`",
+                    first.path.display(),
+                    first.number_at.0,
+                    first.number
+                )),
+            );
+        }
+    }
 
     // Statuses per sprint, and a pbi in two sprints at once.
     let mut holders: std::collections::BTreeMap<String, Vec<usize>> = Default::default();

@@ -222,3 +222,39 @@ fn an_unchanged_site_reuses_the_index_of_the_current_output() {
     assert!(!marker.exists(), "a changed page reused the old index");
     assert_ne!(fragments(&out), first);
 }
+
+#[test]
+fn long_runs_are_found_only_when_there_is_one() {
+    let words = "word ".repeat(2000);
+    assert!(!has_long_run(words.as_bytes()));
+    let just = "x".repeat(MAX_INDEXED_RUN);
+    assert!(!has_long_run(format!("{words}{just} {words}").as_bytes()));
+    let over = "x".repeat(MAX_INDEXED_RUN + 1);
+    assert!(has_long_run(format!("{words}{over} {words}").as_bytes()));
+    // Chinese needs no spaces: a long sentence is not a run.
+    assert!(!has_long_run("容器编排".repeat(500).as_bytes()));
+}
+
+#[test]
+fn a_pasted_data_uri_is_not_indexed_but_its_neighbours_are() {
+    let blob: String = (0..200_000)
+        .map(|i| ['Q', 'm', '9', '+', '/', 'z'][i % 6])
+        .collect();
+    let long_href = format!("<a href=\"/{}\">link words</a>", "p".repeat(400));
+    let image = format!("<img alt=\"chart\" src=\"data:image/png;base64,{blob}\">");
+    let html = page(
+        "Shot",
+        &format!("Before the picture. {blob} After it. {long_href} {image}"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write_view(dir.path(), "shot/index.html", &View::of(&html).unwrap()).unwrap();
+    let written = std::fs::read_to_string(dir.path().join("shot/index.html")).unwrap();
+    assert!(!written.contains("Qm9+/z"), "the blob reached the indexer");
+    assert!(written.contains("Before the picture.") && written.contains("After it."));
+    assert!(written.contains(&"p".repeat(400)), "a tag was changed");
+    assert!(written.contains("link words"));
+    assert!(
+        written.contains("<img alt=\"chart\" src=\"\">"),
+        "the data URI was kept"
+    );
+}

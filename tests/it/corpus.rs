@@ -193,7 +193,7 @@ fn cases() -> Vec<Case> {
         case("layout: a missing template", &[(a, &pg("title: A\nlayout: nosuch\n"))], 1, "content/a.md:3", "template `nosuch.html` not found"),
         case("type: a missing template", &[(a, &pg("title: A\ntype: nosuch\n"))], 1, "content/a.md:3", "template `nosuch.html` not found"),
         case("layout climbing out of templates", &[(a, &pg("title: A\nlayout: ../../../../etc/passwd\n"))], 1, "content/a.md:3", "not found"),
-        case("template: unclosed if", &[("templates/page.html", b"<main>\n{% if page.title %}\n</main>\n")], 1, "templates/page.html:4", "Unexpected end of input"),
+        case("template: unclosed if", &[("templates/page.html", b"<main>\n{% if page.title %}\n</main>\n")], 1, "templates/page.html:2", "`{% if %}` is never closed"),
         case("template: unknown filter", &[("templates/page.html", b"<main>\n{{ page.title | nosuchfilter }}\n</main>\n")], 1, "templates/page.html:2", "Unknown filter `nosuchfilter`"),
         case("template: undefined variable", &[("templates/page.html", b"<main>\n{{ nosuch.thing }}\n</main>\n")], 1, "templates/page.html:2", "Variable `nosuch` is not defined"),
         case("template: include of a missing file", &[("templates/page.html", b"<main>{% include \"nosuch.html\" %}</main>\n")], 1, "templates/page.html:1", "Unknown template `nosuch.html`"),
@@ -275,6 +275,20 @@ fn cases() -> Vec<Case> {
         case("a url over the 404 page", &[(a, &pg("title: A\nurl: /404.html\n"))], 1, "content/a.md:3", "is a file the build writes itself"),
         case("a url over the sitemap", &[(a, &pg("title: A\nurl: /sitemap.xml\n"))], 1, "content/a.md:3", "is a file the build writes itself"),
         case("a url inside the search index", &[(a, &pg("title: A\nurl: /pagefind/pagefind.js\n"))], 1, "content/a.md:3", "is a file the build writes itself"),
+        case("a shortcode template that includes itself", &[("templates/shortcodes/me.html", b"a\n{% include \"shortcodes/me.html\" %}\n"), (a, &sc("{{< me >}}"))], 1, "templates/shortcodes/me.html:2", "includes itself"),
+        case("a template that extends itself", &[("templates/page.html", b"{% extends \"page.html\" %}\n")], 1, "templates/page.html:1", "extends itself"),
+        case("two templates that extend each other", &[("templates/page.html", b"{% extends \"base.html\" %}\n"), ("templates/base.html", b"{% extends \"page.html\" %}\n")], 1, "templates/base.html:1", "by way of other templates"),
+        case("unclosed for inside a closed if", &[("templates/page.html", b"<main>{% if true %}\n{% for x in [1] %}\n{% endif %}</main>\n")], 1, "templates/page.html:2", "`{% for %}` is never closed"),
+        case("a paired shortcode never closed", &[(a, &sc("{{< details summary=\"S\" >}}\nhidden text"))], 1, "content/a.md:6", "never closed: its template uses the text between"),
+        case("permalinks: an unknown part", &[("teambook.yaml", b"title: T\npermalinks:\n  posts: /:yaer/:slug/\n")], 1, "teambook.yaml:3", "`:yaer` is not a permalink part (did you mean `:year`?)"),
+        case("permalinks: a pattern that climbs", &[("teambook.yaml", b"title: T\npermalinks:\n  posts: /../../:slug/\n")], 1, "teambook.yaml:3", "would climb out of the output folder"),
+        case("highlight: an unknown theme", &[("teambook.yaml", b"title: T\nhighlight:\n  dark_theme: Dracla\n")], 1, "teambook.yaml:3", "unknown highlighting theme `Dracla`"),
+        case("data: x.yaml beside x.json", &[("data/things.yaml", b"a: 1\n"), ("data/things.json", b"{\"a\": 2}\n")], 1, "data/things.yaml", "`data.things` is given twice"),
+        case("data: a file beside a folder of its name", &[("data/things.yaml", b"a: 1\n"), ("data/things/more.yaml", b"b: 2\n")], 1, "data/things.yaml", "is given twice"),
+        case("data: a JSON key written twice", &[("data/things.json", b"{\"a\": 1,\n \"a\": 2}\n")], 1, "data/things.json:2", "written twice in one object"),
+        case("two sprints with one number", &[("content/sprints/sprint-1b.md", &sprint("start: 2026-02-16\nend: 2026-02-27\n"))], 1, "content/sprints/sprint-1b.md:4", "two sprints are numbered 1"),
+        case("weight beyond a whole number", &[(a, &pg("title: A\nweight: 99999999999999999999\n"))], 1, "content/a.md:3", "`weight` is too large"),
+        case("backlog: points .nan", &[("data/backlog.yaml", &backlog("points: 3", "points: .nan"))], 1, "data/backlog.yaml:4", "`.nan` is not a number"),
         case("an alias onto a page's URL", &[(b, &pg("title: B\naliases: [/a/]\n")), (a, &pg("title: A\n"))], 1, "content/b.md:3", "alias URL `/a/` is already used"),
     ];
 
@@ -299,6 +313,11 @@ fn cases() -> Vec<Case> {
             "an unknown option",
             &["--frobnicate"],
             "unexpected argument '--frobnicate'",
+        ),
+        (
+            "--base-url without a scheme",
+            &["--base-url", "example.org/book/"],
+            "base_url must be an absolute URL",
         ),
     ] {
         v.push(Case {

@@ -541,6 +541,35 @@ fn new_command_writes_a_record_from_the_archetype() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(read(dir.path(), "content/glossary/pod.md").contains("kind: term\n"));
+    // As written, the build fails only on the required fields left empty, each at its line
+    // with what to write; filled, it builds.
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("content/glossary/pod.md:5:8: `short` is empty")
+            && err.contains("write one-line definition after `short:`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/people/scrum-master.md:4:10: `summary` is empty"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error:").count(), 2, "{err}");
+    for (file, from, to) in [
+        (
+            "content/glossary/pod.md",
+            "short: \"\"",
+            "short: The smallest unit",
+        ),
+        (
+            "content/people/scrum-master.md",
+            "summary: \"\"",
+            "summary: Guards the process",
+        ),
+    ] {
+        let text = read(dir.path(), file).replacen(from, to, 1);
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
     let (code, _, err) = build(dir.path(), &[]);
     assert_eq!(code, 0, "{err}");
     let again = teambook()

@@ -270,7 +270,12 @@ fn new_sprint_carries_over_unfinished_items_and_open_actions() {
         "{text}"
     );
     assert!(!text.contains("A-1"), "{text}");
-    // The new sprint builds as written.
+    // The new sprint builds once it has its goal, the one field it must be given.
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("sprint-3.md:4:7: `goal` is empty"), "{err}");
+    let path = dir.path().join("content/sprints/sprint-3.md");
+    std::fs::write(&path, text.replacen("goal: \"\"", "goal: Smaller items", 1)).unwrap();
     let (code, _, err) = build(dir.path(), &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(new("3").status.code(), Some(2));

@@ -599,6 +599,25 @@ fn read_record(
             );
             continue;
         };
+        // A field left empty (`role: ""`, or nothing after the colon), as an archetype writes
+        // it, is a field not given: fine when optional, a located "write it" when required.
+        let left_empty = match &v.value {
+            NodeValue::Null => true,
+            NodeValue::Str(s) => {
+                s.trim().is_empty() && matches!(field.ty, FieldType::Text | FieldType::Ref(_))
+            }
+            _ => false,
+        };
+        if left_empty {
+            if field.required && !(page && field.name == "title") {
+                err(
+                    v,
+                    format!("`{key}` is empty; this {} record needs it", kind.name),
+                    Some(format!("write {} after `{key}:`", field.doc.to_lowercase())),
+                );
+            }
+            continue;
+        }
         let wrong = |what: &str| format!("`{key}` must be {what}, found {}", v.shape());
         let value: Option<Value> = match field.ty {
             FieldType::Text | FieldType::Ref(_) => {
