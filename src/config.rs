@@ -68,6 +68,10 @@ pub struct Config {
     /// How `teambook import` reads a tracker's custom fields and workflow.
     #[serde(default, skip_serializing)]
     pub import: ImportConfig,
+    /// Read from a Hugo config (no `teambook.yaml`): `data/` is the site's own data, never
+    /// typed records. Not a key of `teambook.yaml`.
+    #[serde(skip)]
+    pub from_hugo: bool,
 }
 
 /// The `import:` block: what the stock columns and statuses do not cover.

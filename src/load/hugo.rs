@@ -82,7 +82,8 @@ pub fn load(root: &Path) -> Result<Option<HugoConfig>, Vec<Error>> {
     if files.is_empty() {
         return Ok(None);
     }
-    let (config, mut notes) = map_config(&merged);
+    let (mut config, mut notes) = map_config(&merged);
+    config.from_hugo = true;
     if root.join("layouts").is_dir() {
         notes.push(
             "layouts/ holds Go templates, which teambook cannot run: the site is rendered with the default theme".into(),

@@ -580,3 +580,41 @@ fn new_command_writes_a_record_from_the_archetype() {
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn data_files_of_another_shape_are_the_sites_own_data() {
+    // A teambook site: `data/teams.yaml` as a mapping without a title is free data, reached
+    // in templates as `data.teams`; as a list it holds team records.
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        ("data/teams.yaml", "teams:\n  - name: Blue\n    lead: Ana\n"),
+        (
+            "templates/page.html",
+            "<main>{{ data.teams.teams[0].lead }}</main>\n",
+        ),
+        ("content/a.md", "---\ntitle: A\n---\n"),
+    ]);
+    let (code, out, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("record"), "{out}");
+    assert!(read(dir.path(), "public/a/index.html").contains("Ana"));
+    std::fs::write(
+        dir.path().join("data/teams.yaml"),
+        "- title: Blue\n  members: [Ana]\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("templates/page.html")).unwrap();
+    let (code, out, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 record"), "{out}");
+    // A Hugo site: all of data/ is its own, whatever the shape.
+    let hugo = site(&[
+        ("hugo.toml", "title = \"H\"\n"),
+        ("data/teams.yaml", "- name: Blue\n  colour: blue\n"),
+        ("data/sprints.yaml", "- number: 3\n  ends: soon\n"),
+        ("content/a.md", "---\ntitle: A\n---\n"),
+    ]);
+    let (code, out, err) = build(hugo.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("record"), "{out}");
+}

@@ -126,8 +126,10 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
         }
     }
 
-    // Data files named after a collection.
-    for file in data_files {
+    // Data files named after a collection hold records, in a list, in `---` documents, or
+    // as one mapping with a title. Any other shape (Hugo sites keep `data/teams.yaml` as
+    // `teams: [...]`) is the site's own data, as is all of `data/` of a Hugo site.
+    for file in data_files.iter().filter(|_| !site.config.from_hugo) {
         let Some(collection) = file
             .path
             .strip_prefix("data")
@@ -162,6 +164,16 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
                 continue;
             }
         };
+        let own_data = |doc: &Node| match &doc.value {
+            NodeValue::Map(entries) => !entries
+                .iter()
+                .any(|(k, _)| k.key_text().eq_ignore_ascii_case("title")),
+            _ => false,
+        };
+        if docs.len() == 1 && own_data(&docs[0]) {
+            texts.pop();
+            continue;
+        }
         for doc in docs {
             let items = match doc.value {
                 NodeValue::Seq(items) => items,
