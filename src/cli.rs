@@ -1,4 +1,5 @@
-//! The command line: clap types for `init`, `build`, `check`, `serve`, `schema`, `new`.
+//! The command line: clap types for `init`, `build`, `check`, `serve`, `schema`, `new`,
+//! `import`.
 
 use std::path::PathBuf;
 
@@ -59,6 +60,35 @@ pub enum Command {
         #[arg(long)]
         end: Option<jiff::civil::Date>,
     },
+    /// Update the backlog and the sprints' items from a tracker export, e.g.
+    /// `teambook import jira Jira.csv`; only the tracker's fields change.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// `jira`, `github`, `azure` or `linear`; with only FILE, the format is recognised from
+    /// its header.
+    #[arg(value_name = "TOOL")]
+    pub tool_or_file: String,
+    /// The export (Jira CSV, Linear CSV, Azure Boards query CSV, `gh project item-list --format
+    /// json` or the project's TSV).
+    pub file: Option<PathBuf>,
+    /// Update only this sprint's page (the backlog is updated whole).
+    #[arg(long, value_name = "N")]
+    pub sprint: Option<u32>,
+    /// First day of a new sprint page for --sprint, when the export has no dates.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "sprint")]
+    pub start: Option<jiff::civil::Date>,
+    /// Last day of a new sprint page for --sprint.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "sprint")]
+    pub end: Option<jiff::civil::Date>,
+    /// The day the export was taken (default: today); decides which sprints are running.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
+    /// Print the change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -65,10 +65,29 @@ pub struct Config {
     /// Also write RSS feeds where Hugo puts them (`index.xml` of home, sections and terms).
     #[serde(default)]
     pub rss: bool,
+    /// How `teambook import` reads a tracker's custom fields and workflow.
+    #[serde(default, skip_serializing)]
+    pub import: ImportConfig,
     /// Read from a Hugo config (no `teambook.yaml`): `data/` is the site's own data, never
     /// typed records. Not a key of `teambook.yaml`.
     #[serde(skip)]
     pub from_hugo: bool,
+}
+
+/// The `import:` block: what the stock columns and statuses do not cover.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// The column holding story points, e.g. `Custom field (Effort)`.
+    #[serde(default)]
+    pub points: Option<String>,
+    /// A tracker status → `todo`, `in_progress`, `done` or `dropped`.
+    #[serde(default)]
+    pub status: BTreeMap<String, String>,
+    /// The date format of the export (jiff strftime), when not the tool's default, e.g.
+    /// `%d.%m.%Y %H:%M` for a Jira user with German settings.
+    #[serde(default)]
+    pub date_format: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -168,7 +187,9 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_limit",
     "permalinks",
     "rss",
+    "import",
 ];
+const IMPORT_KEYS: &[&str] = &["points", "status", "date_format"];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "unsafe_html"];
 const HIGHLIGHT_KEYS: &[&str] = &["theme", "dark_theme"];
 
@@ -196,7 +217,11 @@ impl Config {
             )]);
         };
         let mut errors = unknown_keys(path, text, map, KNOWN_KEYS, "", 0);
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("highlight", HIGHLIGHT_KEYS)] {
+        for (section, keys) in [
+            ("markdown", MARKDOWN_KEYS),
+            ("highlight", HIGHLIGHT_KEYS),
+            ("import", IMPORT_KEYS),
+        ] {
             if let Some(sub) = map.get(section).and_then(|v| v.as_object()) {
                 let start = key_position(text, section, 0).map_or(0, |(l, _)| l);
                 errors.extend(unknown_keys(path, text, sub, keys, section, start));

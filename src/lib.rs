@@ -6,7 +6,8 @@
 //! 1. `load` — read `teambook.yaml`, `content/`, `data/`, `static/`, `templates/`, the theme.
 //! 2. `parse` — front matter, shortcodes, Markdown, syntax highlighting (per file, pure).
 //! 3. `model` — sections, pages, URLs, cascade, drafts/future/expired, order, taxonomies,
-//!    typed records; `report` — sprint metrics and charts computed from the records.
+//!    typed records; `report` — sprint metrics and charts computed from the records;
+//!    `import` — tracker exports read into items and sprints, and the edits they make.
 //! 4. `render` — the template engine renders bodies, then every page, list, feed and sitemap.
 //! 5. `write` — files go to a staging folder that replaces the output only if all succeeded;
 //!    `search` builds the search index over them.
@@ -21,12 +22,14 @@
 //! `report/` sprint checks, metrics and charts; `render/` the template engine, contexts,
 //! pagers, feeds and record views; `write.rs` the staged output folder; `search.rs` the
 //! index; `build/` the pipeline and where its output goes; `serve/` the preview server,
-//! watcher and incremental rebuilds; `commands/` `init` and `new`; `util/` escaping, paths
+//! watcher and incremental rebuilds; `import/` the tracker exports (Jira, Linear, Azure
+//! Boards, GitHub Projects) and their edits of the backlog and sprint pages; `commands/`
+//! `init`, `new` and `import`; `util/` escaping, paths
 //! and slugs; `config.rs`, `yaml.rs` and `error.rs` the config, the YAML library and the
 //! located errors every stage returns.
 //!
 //! Imports point down the stages only: `serve`, `commands` → `build` → `search`, `write` →
-//! `render` → `report` → `model` → `parse`, `load` → `config` → `yaml` → `error`, `util`;
+//! `render` → `report`, `import` → `model` → `parse`, `load` → `config` → `yaml` → `error`, `util`;
 //! `.ci/check-imports.py` (run by `.ci/run`) fails on an import that points up.
 
 pub mod build;
@@ -34,6 +37,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod parse;

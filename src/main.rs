@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use teambook::cli::{BuildArgs, Cli, Command, ServeArgs};
+use teambook::cli::{BuildArgs, Cli, Command, ImportArgs, ServeArgs};
 use teambook::error::{Severity, use_color};
 use teambook::{BuildOptions, Error};
 
@@ -86,7 +86,82 @@ fn main() -> ExitCode {
                 Err(e) => fail(&[e], color),
             }
         }
+        Command::Import(args) => import(&cli.root, cli.quiet, args, color),
     }
+}
+
+fn import(root: &Path, quiet: bool, args: ImportArgs, color: bool) -> ExitCode {
+    let (tool, file) = match args.file {
+        Some(file) => (Some(args.tool_or_file), file),
+        None => (None, args.tool_or_file.into()),
+    };
+    let req = teambook::commands::import::Request {
+        tool,
+        file,
+        sprint: args.sprint,
+        start: args.start,
+        end: args.end,
+        as_of: args.as_of,
+        dry_run: args.dry_run,
+    };
+    let outcome = match teambook::commands::import::import(root, &req) {
+        Ok(o) => o,
+        Err(errors) => return fail(&errors, color),
+    };
+    let plan = &outcome.plan;
+    if args.dry_run {
+        print!("{}", outcome.diff);
+    }
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    if !plan.new_pages.is_empty() {
+        eprintln!(
+            "note: the new sprint pages need their goal (`goal:`) before the site builds; the import never writes it"
+        );
+    }
+    if !plan.disappeared.is_empty() {
+        eprintln!(
+            "note: no longer in the export, kept as they are: {}",
+            plan.disappeared.join(", ")
+        );
+    }
+    if !quiet {
+        let pages = |list: &[u32]| {
+            list.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut what = vec![format!(
+            "backlog: {} new, {} updated",
+            plan.new_items, plan.updated_items
+        )];
+        if !plan.new_pages.is_empty() {
+            what.push(format!("new sprint pages: {}", pages(&plan.new_pages)));
+        }
+        if !plan.updated_pages.is_empty() {
+            what.push(format!("sprints updated: {}", pages(&plan.updated_pages)));
+        }
+        let verb = if args.dry_run {
+            "Would import"
+        } else {
+            "Imported"
+        };
+        let tail = if args.dry_run {
+            "; nothing written (--dry-run)".to_string()
+        } else {
+            format!("; {} files written", outcome.written.len())
+        };
+        println!(
+            "{verb} {} items from {}, a {} export ({}){tail}",
+            outcome.items,
+            req.file.display(),
+            outcome.tool.label(),
+            what.join("; "),
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn serve(root: &Path, quiet: bool, args: ServeArgs, color: bool) -> ExitCode {

@@ -125,6 +125,28 @@ pub fn site_config(root: &Path) -> Result<(Config, Vec<String>), Vec<Error>> {
     }
 }
 
+/// The Markdown files of `content/`, links followed as `load` follows them, for a command
+/// that edits pages without building the site (`teambook import`).
+pub fn content_pages(root: &Path) -> Result<Vec<SourceFile>, Vec<Error>> {
+    let mut walker = Walker::new(root);
+    let mut pages = Vec::new();
+    for rel in walker.files("content") {
+        if rel
+            .extension()
+            .is_some_and(|e| e == "md" || e == "markdown")
+        {
+            match read_text(root, rel) {
+                Ok(f) => pages.push(f),
+                Err(e) => walker.errors.push(e),
+            }
+        }
+    }
+    if !walker.errors.is_empty() {
+        return Err(walker.errors);
+    }
+    Ok(pages)
+}
+
 /// Reads the whole site. All problems are collected before returning.
 pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
     let mut walker = Walker::new(root);

@@ -179,22 +179,32 @@ pub struct BurnupDay {
 
 /// Scope (items added so far) and done (items finished so far) for each day from `start` to
 /// `end`; items without `added_on` count from the start, done items without `done_on` at the
-/// end.
+/// end. Scope is at the start's estimates until the last day, so the first day shows what the
+/// velocity chart calls planned; a re-estimate (whose day no tracker export gives) moves the
+/// scope on the last day, when both lines reach the sprint's final figures; the done line
+/// counts in the same estimates, so it never rises above the scope.
 pub fn burnup(start: Date, end: Date, items: &[Item]) -> Vec<BurnupDay> {
     let mut days = Vec::new();
     let mut d = start;
     while d <= end && days.len() < 366 {
+        let estimate = |i: &Item| {
+            if d < end {
+                i.points_at_start.unwrap_or(i.points)
+            } else {
+                i.points
+            }
+        };
         let scope = items
             .iter()
             .filter(|i| i.status != Status::Dropped || i.done_on.is_some())
             .filter(|i| i.added_on.is_none_or(|a| a <= d))
-            .map(|i| i.points)
+            .map(estimate)
             .sum();
         let done = items
             .iter()
             .filter(|i| i.status == Status::Done)
             .filter(|i| i.done_on.map_or(d == end, |x| x <= d))
-            .map(|i| i.points)
+            .map(estimate)
             .sum();
         days.push(BurnupDay {
             day: d,
@@ -281,6 +291,7 @@ mod tests {
         Item {
             id: format!("i{points}"),
             points,
+            points_at_start: None,
             business_value: 0.0,
             status,
             added_on: added,
@@ -299,6 +310,16 @@ mod tests {
         let days = burnup(start, end, &items);
         let rows: Vec<(f64, f64)> = days.iter().map(|d| (d.scope, d.done)).collect();
         assert_eq!(rows, [(5.0, 0.0), (5.0, 3.0), (10.0, 3.0), (10.0, 8.0)]);
+    }
+
+    #[test]
+    fn burnup_starts_at_the_planned_figure_and_ends_at_the_re_estimate() {
+        let (start, end) = (date(2026, 3, 2), date(2026, 3, 4));
+        let mut a = item(5.0, Status::Done, None, Some(date(2026, 3, 3)));
+        a.points_at_start = Some(3.0);
+        let days = burnup(start, end, &[a]);
+        let rows: Vec<(f64, f64)> = days.iter().map(|d| (d.scope, d.done)).collect();
+        assert_eq!(rows, [(3.0, 0.0), (3.0, 3.0), (5.0, 5.0)]);
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum Status {
 pub struct Item {
     pub id: String,
     pub points: f64,
+    /// The estimate when the sprint started, when it was re-estimated during the sprint; the
+    /// plan counts this figure, and the difference is a re-estimate, not a change of scope.
+    pub points_at_start: Option<f64>,
     pub business_value: f64,
     pub status: Status,
     /// When the item entered the sprint; after the start means unplanned work.
@@ -59,16 +62,27 @@ impl Item {
     fn unplanned(&self, sprint: &Sprint) -> bool {
         self.added_on.is_some_and(|d| d > sprint.start)
     }
+
+    /// The points the plan counted: the estimate at the start of the sprint.
+    fn planned_points(&self) -> f64 {
+        self.points_at_start.unwrap_or(self.points)
+    }
 }
 
 /// The numbers of one sprint report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SprintMetrics {
-    /// Points of the items planned at the start (dropped ones included: they were promised).
+    /// Points of the items planned at the start, as estimated at the start (dropped ones
+    /// included: they were promised).
     pub committed_points: f64,
+    /// Planned items whose estimate changed during the sprint; not scope change.
+    pub reestimated: Vec<Reestimate>,
+    /// The sum of those changes (new estimate − estimate at the start).
+    pub reestimated_points: f64,
     /// Points of every item done in the sprint, planned or not.
     pub completed_points: f64,
-    /// Done planned points ÷ committed points; `None` when nothing was committed.
+    /// Done planned points ÷ planned points, both at today's estimates (so a re-estimate moves
+    /// neither side alone); `None` when nothing was committed.
     pub completion_ratio: Option<f64>,
     /// Points of items that entered after the start.
     pub unplanned_points: f64,
@@ -81,6 +95,13 @@ pub struct SprintMetrics {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reestimate {
+    pub id: String,
+    pub from: f64,
+    pub to: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CarriedOver {
     pub id: String,
     pub times: usize,
@@ -90,7 +111,16 @@ pub struct CarriedOver {
 pub fn sprint_metrics(sprints: &[Sprint], index: usize) -> SprintMetrics {
     let sprint = &sprints[index];
     let planned = || sprint.items.iter().filter(|i| !i.unplanned(sprint));
-    let committed_points: f64 = planned().map(|i| i.points).sum();
+    let committed_points: f64 = planned().map(Item::planned_points).sum();
+    let planned_now: f64 = planned().map(|i| i.points).sum();
+    let reestimated: Vec<Reestimate> = planned()
+        .filter(|i| i.points_at_start.is_some_and(|p| p != i.points))
+        .map(|i| Reestimate {
+            id: i.id.clone(),
+            from: i.planned_points(),
+            to: i.points,
+        })
+        .collect();
     let done_planned: f64 = planned()
         .filter(|i| i.status == Status::Done)
         .map(|i| i.points)
@@ -125,7 +155,9 @@ pub fn sprint_metrics(sprints: &[Sprint], index: usize) -> SprintMetrics {
     SprintMetrics {
         committed_points,
         completed_points,
-        completion_ratio: (committed_points > 0.0).then(|| done_planned / committed_points),
+        completion_ratio: (planned_now > 0.0).then(|| done_planned / planned_now),
+        reestimated_points: planned_now - committed_points,
+        reestimated,
         unplanned_points,
         unplanned_share: (all_points > 0.0).then(|| unplanned_points / all_points),
         business_value_delivered: sprint

@@ -31,6 +31,8 @@ struct Entry {
     status: Option<Status>,
     added_on: Option<Date>,
     done_on: Option<Date>,
+    /// The estimate at the start of the sprint, when it changed during the sprint.
+    points_at_start: Option<f64>,
     at: (usize, usize),
 }
 
@@ -484,6 +486,7 @@ fn read_entry(
             status: None,
             added_on: date_of(r.fields.get("added_on")),
             done_on: date_of(r.fields.get("done_on")),
+            points_at_start: None,
             at,
         }
     };
@@ -527,6 +530,7 @@ fn read_entry(
                         status: None,
                         added_on: None,
                         done_on: None,
+                        points_at_start: None,
                         at,
                     }
                 }
@@ -535,6 +539,9 @@ fn read_entry(
                 let p = number("points", v)?;
                 e.fields
                     .insert("points".into(), Value::from(p.unwrap_or(0.0)));
+            }
+            if let Some((_, v)) = item.get("points_at_start") {
+                e.points_at_start = number("points_at_start", v)?;
             }
             if let Some((_, v)) = item.get("added_on") {
                 e.added_on = date("added_on", v)?;
@@ -637,6 +644,7 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
                 .map(|e| Item {
                     id: e.id.clone(),
                     points: num(e.fields.get("points")),
+                    points_at_start: e.points_at_start,
                     business_value: num(e.fields.get("business_value")),
                     status: e.status.unwrap_or(Status::Todo),
                     added_on: e.added_on,
@@ -682,6 +690,10 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
             );
             v.insert("status".into(), json!(it.status));
             v.insert("points".into(), Value::from(it.points));
+            v.insert(
+                "points_at_start".into(),
+                it.points_at_start.map_or(Value::Null, Value::from),
+            );
             v.insert(
                 "unplanned".into(),
                 Value::from(it.added_on.is_some_and(|d| d > s.start)),

@@ -9,6 +9,7 @@ mod errors;
 mod examples;
 mod first_hour;
 mod hugo;
+mod import;
 mod live;
 mod output;
 mod records;

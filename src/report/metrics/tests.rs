@@ -7,6 +7,7 @@ fn item(id: &str, points: f64, status: Status, added: Option<Date>) -> Item {
     Item {
         id: id.into(),
         points,
+        points_at_start: None,
         business_value: points * 10.0,
         status,
         added_on: added,
@@ -56,6 +57,29 @@ fn a_typical_sprint() {
     assert_eq!(m.unplanned_share, Some(2.0 / 18.0));
     assert_eq!(m.business_value_delivered, 100.0);
     assert!(m.carried_over.is_empty());
+}
+
+#[test]
+fn a_re_estimate_is_not_scope_change() {
+    // Planned: a estimated 3 at the start, re-estimated to 5 and done; b 2 not done.
+    let mut a = item("a", 5.0, Status::Done, None);
+    a.points_at_start = Some(3.0);
+    let s = vec![sprint(1, vec![a, item("b", 2.0, Status::InProgress, None)])];
+    let m = sprint_metrics(&s, 0);
+    assert_eq!(m.committed_points, 5.0);
+    assert_eq!(m.completed_points, 5.0);
+    assert_eq!(m.unplanned_points, 0.0);
+    assert_eq!(m.reestimated_points, 2.0);
+    assert_eq!(
+        m.reestimated,
+        vec![Reestimate {
+            id: "a".into(),
+            from: 3.0,
+            to: 5.0
+        }]
+    );
+    // 5 of the 7 planned points at today's estimates.
+    assert_eq!(m.completion_ratio, Some(5.0 / 7.0));
 }
 
 #[test]

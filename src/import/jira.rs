@@ -1,0 +1,153 @@
+//! Jira's CSV export ("all fields"): repeated `Sprint` and `Labels` columns, story points in a
+//! custom field, dates in the user's format (`14/Jul/25 3:42 PM` by default).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::table::{self, Table};
+use super::{Export, Tool, TrackerItem, check_duplicate, note_sprint};
+use crate::config::ImportConfig;
+use crate::error::Error;
+
+const POINTS: &[&str] = &[
+    "Custom field (Story point estimate)",
+    "Custom field (Story Points)",
+    "Story Points",
+    "Story point estimate",
+];
+
+pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Vec<Error>> {
+    let t = Table::parse(path, text, b',').map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    let mut need = |names: &[&str]| match t.required(names, "Jira") {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let (summary, key, status) = (need(&["Summary"]), need(&["Issue key"]), need(&["Status"]));
+    let points = match &config.points {
+        Some(name) => need(&[name.as_str()]),
+        None => t.col(POINTS),
+    };
+    let (Some(summary), Some(key), Some(status)) = (summary, key, status) else {
+        return Err(errors);
+    };
+    let issue_type = t.col(&["Issue Type"]);
+    let category = t.col(&["Status Category"]);
+    let assignee = t.col(&["Assignee"]);
+    let created = t.col(&["Created"]);
+    let resolved = t.col(&["Resolved"]);
+    let labels = t.cols("Labels");
+    let sprint_cols = t.cols("Sprint");
+    let format = config.date_format.as_deref();
+    let mut items = Vec::new();
+    let mut sprints = BTreeMap::new();
+    let mut skipped = (0, 0);
+    let mut seen = HashMap::new();
+    for row in &t.rows {
+        let ty = t.get(row, issue_type);
+        match ty.to_lowercase().as_str() {
+            "epic" => {
+                skipped.0 += 1;
+                continue;
+            }
+            "sub-task" | "subtask" => {
+                skipped.1 += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let k = t.get(row, Some(key)).to_string();
+        if k.is_empty() {
+            errors.push(t.problem(row, key, "the issue has no key"));
+            continue;
+        }
+        if !check_duplicate(&mut seen, &t, row, key, &k, &mut errors) {
+            continue;
+        }
+        let st = match table::status(t.get(row, Some(status)), config, Some(t.get(row, category))) {
+            Ok(s) => s,
+            Err(m) => {
+                errors.push(t.problem(row, status, m));
+                "todo"
+            }
+        };
+        let pts = match points.map(|c| (c, table::points(t.get(row, Some(c))))) {
+            Some((c, Err(m))) => {
+                errors.push(t.problem(row, c, m));
+                None
+            }
+            Some((_, Ok(p))) => p,
+            None => None,
+        };
+        let mut date_of =
+            |col: Option<usize>| match col.map(|c| (c, table::date(t.get(row, Some(c)), format))) {
+                Some((c, Err(m))) => {
+                    errors.push(t.problem(row, c, m));
+                    None
+                }
+                Some((_, Ok(d))) => d,
+                None => None,
+            };
+        let created_on = date_of(created);
+        let resolved_on = date_of(resolved);
+        let mut in_sprints = Vec::new();
+        for &c in &sprint_cols {
+            let name = t.get(row, Some(c));
+            if name.is_empty() {
+                continue;
+            }
+            match table::sprint_number(name) {
+                Some(n) => {
+                    note_sprint(&mut sprints, n, name, None, None);
+                    if !in_sprints.contains(&n) {
+                        in_sprints.push(n);
+                    }
+                }
+                None => errors.push(t.problem(
+                    row,
+                    c,
+                    format!(
+                        "\"{name}\" has no sprint number (teambook numbers sprints: `Sprint 12`)"
+                    ),
+                )),
+            }
+        }
+        in_sprints.sort_unstable();
+        let label_list: Vec<String> = labels
+            .iter()
+            .map(|&c| t.get(row, Some(c)).to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        items.push(TrackerItem {
+            key: k,
+            title: t.get(row, Some(summary)).to_string(),
+            kind: table::item_type(ty, &label_list),
+            status: st,
+            points: pts,
+            owner: Some(t.get(row, assignee).to_string()).filter(|s| !s.is_empty()),
+            created: created_on,
+            done_on: resolved_on.filter(|_| matches!(st, "done" | "dropped")),
+            sprints: in_sprints,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut notes = Vec::new();
+    if skipped.0 > 0 {
+        notes.push(format!("{} epics", skipped.0));
+    }
+    if skipped.1 > 0 {
+        notes.push(format!("{} sub-tasks", skipped.1));
+    }
+    Ok(Export {
+        tool: Tool::Jira,
+        items,
+        sprints,
+        full_history: true,
+        skipped: notes,
+    })
+}

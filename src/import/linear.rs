@@ -1,0 +1,156 @@
+//! Linear's CSV export: one row per issue with its current cycle (number, name, start, end);
+//! archived rows are left out and a leading `'` (a spreadsheet formula guard) is dropped.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::table::{self, Table};
+use super::{Export, Tool, TrackerItem, check_duplicate, note_sprint};
+use crate::config::ImportConfig;
+use crate::error::Error;
+
+pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Vec<Error>> {
+    let mut t = Table::parse(path, text, b',').map_err(|e| vec![e])?;
+    for row in &mut t.rows {
+        for f in &mut row.fields {
+            if let Some(rest) = f.strip_prefix('\'') {
+                *f = rest.to_string();
+            }
+        }
+    }
+    let mut errors = Vec::new();
+    let mut need = |names: &[&str]| match t.required(names, "Linear") {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let (id, title, status) = (need(&["ID"]), need(&["Title"]), need(&["Status"]));
+    let points = match &config.points {
+        Some(name) => need(&[name.as_str()]),
+        None => t.col(&["Estimate"]),
+    };
+    let (Some(id), Some(title), Some(status)) = (id, title, status) else {
+        return Err(errors);
+    };
+    let c = |names: &[&str]| t.col(names);
+    let (labels, assignee, created) = (c(&["Labels"]), c(&["Assignee"]), c(&["Created"]));
+    let (completed, canceled, archived) = (
+        c(&["Completed"]),
+        c(&["Canceled", "Cancelled"]),
+        c(&["Archived"]),
+    );
+    let (number, name, start, end) = (
+        c(&["Cycle Number"]),
+        c(&["Cycle Name"]),
+        c(&["Cycle Start"]),
+        c(&["Cycle End"]),
+    );
+    let format = config.date_format.as_deref();
+    let mut items = Vec::new();
+    let mut sprints = BTreeMap::new();
+    let mut archived_rows = 0;
+    let mut seen = HashMap::new();
+    for row in &t.rows {
+        if !t.get(row, archived).is_empty() {
+            archived_rows += 1;
+            continue;
+        }
+        let key = t.get(row, Some(id)).to_string();
+        if key.is_empty() {
+            errors.push(t.problem(row, id, "the issue has no ID"));
+            continue;
+        }
+        if !check_duplicate(&mut seen, &t, row, id, &key, &mut errors) {
+            continue;
+        }
+        let mut date_of =
+            |col: Option<usize>| match col.map(|c| (c, table::date(t.get(row, Some(c)), format))) {
+                Some((c, Err(m))) => {
+                    errors.push(t.problem(row, c, m));
+                    None
+                }
+                Some((_, Ok(d))) => d,
+                None => None,
+            };
+        let (created_on, completed_on, canceled_on) =
+            (date_of(created), date_of(completed), date_of(canceled));
+        let (cycle_start, cycle_end) = (date_of(start), date_of(end));
+        let fallback = if completed_on.is_some() {
+            "done"
+        } else if canceled_on.is_some() {
+            "cancelled"
+        } else {
+            ""
+        };
+        let st = match table::status(t.get(row, Some(status)), config, Some(fallback)) {
+            Ok(s) => s,
+            Err(m) => {
+                errors.push(t.problem(row, status, m));
+                "todo"
+            }
+        };
+        let pts = match points.map(|c| (c, table::points(t.get(row, Some(c))))) {
+            Some((c, Err(m))) => {
+                errors.push(t.problem(row, c, m));
+                None
+            }
+            Some((_, Ok(p))) => p,
+            None => None,
+        };
+        let mut in_sprints = Vec::new();
+        let cycle = t.get(row, number);
+        if !cycle.is_empty() {
+            match cycle.parse::<u32>().ok().filter(|&n| n > 0) {
+                Some(n) => {
+                    let label = Some(t.get(row, name)).filter(|s| !s.is_empty());
+                    let label = label.map_or_else(|| format!("Cycle {n}"), str::to_string);
+                    note_sprint(&mut sprints, n, &label, cycle_start, cycle_end);
+                    in_sprints.push(n);
+                }
+                None => errors.push(t.problem(
+                    row,
+                    number.unwrap_or(0),
+                    format!("\"{cycle}\" is not a cycle number"),
+                )),
+            }
+        }
+        let label_list: Vec<String> = t
+            .get(row, labels)
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        items.push(TrackerItem {
+            key,
+            title: t.get(row, Some(title)).to_string(),
+            kind: table::item_type(
+                label_list
+                    .iter()
+                    .find(|l| table::item_type(l, &[]).is_some())
+                    .map_or("", String::as_str),
+                &label_list,
+            ),
+            status: st,
+            points: pts,
+            owner: Some(t.get(row, assignee).to_string()).filter(|s| !s.is_empty()),
+            created: created_on,
+            done_on: completed_on.or(canceled_on),
+            sprints: in_sprints,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Export {
+        tool: Tool::Linear,
+        items,
+        sprints,
+        full_history: false,
+        skipped: (archived_rows > 0)
+            .then(|| format!("{archived_rows} archived issues"))
+            .into_iter()
+            .collect(),
+    })
+}
