@@ -133,7 +133,7 @@ pub struct Written {
     sink: Sink,
     pub files: usize,
     /// The sidebar of each section, rendered once.
-    pub sidebars: Vec<String>,
+    pub sidebars: crate::render::Sidebars,
 }
 
 /// A finished build.
@@ -154,7 +154,7 @@ pub struct State {
     pub sprints: Arc<Analysis>,
     pub pages: Vec<Content>,
     pub sections: Vec<Content>,
-    pub sidebars: Vec<String>,
+    pub sidebars: crate::render::Sidebars,
     pub extra_paths: HashSet<String>,
     pub glossary: Glossary,
     pub links: LinkProblems,
@@ -212,7 +212,7 @@ pub fn build_with(
 
 impl State {
     /// What a build keeps of its stages.
-    fn new(input: Input, model: Model, bodies: Bodies, sidebars: Vec<String>) -> State {
+    fn new(input: Input, model: Model, bodies: Bodies, sidebars: crate::render::Sidebars) -> State {
         State {
             sources: input.sources,
             site: model.site,

@@ -2,6 +2,7 @@
 //! (`page`, `section`, `paginator`, `taxonomy`, `term`, the site-wide globals), built by
 //! reference so no page clones the whole site. The shape is documented in README.md.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -90,11 +91,46 @@ pub struct SubsectionLink<'a> {
 
 #[derive(Serialize)]
 pub struct NavNode<'a> {
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     pub url: String,
     pub weight: i64,
     pub is_section: bool,
+    /// A link to more of a long section (earlier or later pages, its list), not a page.
+    pub more: bool,
     pub children: Vec<NavNode<'a>>,
+}
+
+/// A section of at most this many pages lists them all in the sidebar.
+pub const SIDEBAR_ALL: usize = 50;
+/// A longer section lists, on each of its pages, the block of this many pages holding it.
+pub const SIDEBAR_BLOCK: usize = 25;
+
+/// Which pages of a section a sidebar lists.
+pub enum Listing {
+    None,
+    All,
+    /// Only a link to the section's list.
+    Link,
+    /// The pages of one block, with links to the blocks beside it and to the list.
+    Block(usize),
+}
+
+/// The block of the sidebar a page of a section with `count` pages, at `position`, shows.
+pub fn sidebar_block(count: usize, position: usize) -> usize {
+    if count <= SIDEBAR_ALL {
+        0
+    } else {
+        position / SIDEBAR_BLOCK
+    }
+}
+
+/// How many sidebars a section of `count` pages has.
+pub fn sidebar_blocks(count: usize) -> usize {
+    if count <= SIDEBAR_ALL {
+        1
+    } else {
+        count.div_ceil(SIDEBAR_BLOCK)
+    }
 }
 
 /// The `site` variable of every template.
@@ -341,22 +377,35 @@ impl<'a> Views<'a> {
 
     /// The section tree of the whole site, for navigation; built once per build.
     pub fn nav(&self) -> Vec<NavNode<'a>> {
-        self.nav_children(0, &|_| true)
+        self.nav_children(0, &|_| Listing::All)
     }
 
     /// The section tree with pages listed only in the home section and in `open` and its
-    /// ancestors: what a sidebar shows on the pages of `open`, small even on huge sites.
-    pub fn nav_open(&self, open: usize) -> Vec<NavNode<'a>> {
+    /// ancestors: what a sidebar shows on the pages of `open`. A section of more than
+    /// [`SIDEBAR_ALL`] pages lists only the [`SIDEBAR_BLOCK`] pages of block `block` when it
+    /// is `open` (with links to the blocks before and after and to the section's own list),
+    /// and only that list link when it is an ancestor: the sidebar stays small on any site.
+    pub fn nav_open(&self, open: usize, block: usize) -> Vec<NavNode<'a>> {
         let mut path = vec![0];
         let mut cur = Some(open);
         while let Some(c) = cur {
             path.push(c);
             cur = self.site.sections[c].parent;
         }
-        self.nav_children(0, &|s| path.contains(&s))
+        self.nav_children(0, &|s| {
+            if !path.contains(&s) {
+                Listing::None
+            } else if self.site.sections[s].pages.len() <= SIDEBAR_ALL {
+                Listing::All
+            } else if s == open {
+                Listing::Block(block)
+            } else {
+                Listing::Link
+            }
+        })
     }
 
-    fn nav_children(&self, s: usize, show_pages: &dyn Fn(usize) -> bool) -> Vec<NavNode<'a>> {
+    fn nav_children(&self, s: usize, show_pages: &dyn Fn(usize) -> Listing) -> Vec<NavNode<'a>> {
         let sec = &self.site.sections[s];
         let mut nodes: Vec<NavNode> = sec
             .subsections
@@ -364,25 +413,60 @@ impl<'a> Views<'a> {
             .map(|&c| {
                 let child = &self.site.sections[c];
                 NavNode {
-                    title: &child.title,
+                    title: Cow::Borrowed(&child.title),
                     url: self.url(&child.url),
                     weight: child.meta.weight,
                     is_section: true,
+                    more: false,
                     children: self.nav_children(c, show_pages),
                 }
             })
             .collect();
-        let listed: &[usize] = if show_pages(s) { &sec.pages } else { &[] };
-        let pages = listed.iter().map(|&i| {
-            let p = &self.site.pages[i];
-            NavNode {
-                title: &p.title,
-                url: self.url(&p.url),
-                weight: p.meta.weight,
-                is_section: false,
-                children: Vec::new(),
+        let link = |title: String, page: Option<usize>| NavNode {
+            title: Cow::Owned(title),
+            url: self.url(page.map_or(&sec.url, |i| &self.site.pages[i].url)),
+            weight: 0,
+            is_section: false,
+            more: true,
+            children: Vec::new(),
+        };
+        let all = format!("All {} pages of {}", sec.pages.len(), sec.title);
+        let (listed, before, after): (&[usize], Option<NavNode>, Vec<NavNode>) = match show_pages(s)
+        {
+            Listing::None => (&[], None, Vec::new()),
+            Listing::All => (&sec.pages, None, Vec::new()),
+            Listing::Link => (&[], None, vec![link(all, None)]),
+            Listing::Block(b) => {
+                let from = (b * SIDEBAR_BLOCK).min(sec.pages.len());
+                let to = (from + SIDEBAR_BLOCK).min(sec.pages.len());
+                let before = (b > 0).then(|| {
+                    link(
+                        "Earlier pages".into(),
+                        Some(sec.pages[from - SIDEBAR_BLOCK]),
+                    )
+                });
+                let mut after = Vec::new();
+                if to < sec.pages.len() {
+                    after.push(link("Later pages".into(), Some(sec.pages[to])));
+                }
+                after.push(link(all, None));
+                (&sec.pages[from..to], before, after)
             }
-        });
+        };
+        let pages = before
+            .into_iter()
+            .chain(listed.iter().map(|&i| {
+                let p = &self.site.pages[i];
+                NavNode {
+                    title: Cow::Borrowed(&p.title),
+                    url: self.url(&p.url),
+                    weight: p.meta.weight,
+                    is_section: false,
+                    more: false,
+                    children: Vec::new(),
+                }
+            }))
+            .chain(after);
         if s == 0 {
             nodes.splice(0..0, pages);
         } else {

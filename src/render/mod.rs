@@ -271,8 +271,8 @@ struct TermView<'a> {
 pub struct Rendered {
     /// Files written.
     pub files: usize,
-    /// The sidebar of each section, rendered once (empty when the theme has none).
-    pub sidebars: Vec<String>,
+    /// The sidebars, each rendered once (none when the theme has none).
+    pub sidebars: Sidebars,
 }
 
 /// Renders all output files into `out`.
@@ -322,7 +322,7 @@ pub fn render_with_templates(
     engine: &Engine,
     views: &Views,
     out: &dyn Output,
-    sidebars: &mut Vec<String>,
+    sidebars: &mut Sidebars,
     affected: &dyn Fn(&str) -> bool,
 ) -> Result<(), Vec<Error>> {
     let sidebar_changed = affected(SIDEBAR);
@@ -354,7 +354,7 @@ pub fn render_page_outputs(
     engine: &Engine,
     views: &Views,
     out: &dyn Output,
-    sidebars: &[String],
+    sidebars: &Sidebars,
     i: usize,
 ) -> Result<usize, Vec<Error>> {
     let mut jobs = vec![Job::Page(i)];
@@ -384,7 +384,7 @@ pub fn render_section_outputs(
     engine: &Engine,
     views: &Views,
     out: &dyn Output,
-    sidebars: &[String],
+    sidebars: &Sidebars,
     s: usize,
 ) -> Result<usize, Vec<Error>> {
     run_jobs(
@@ -419,7 +419,7 @@ fn run_jobs(
     engine: &Engine,
     views: &Views,
     out: &dyn Output,
-    sidebars: &[String],
+    sidebars: &Sidebars,
     jobs: &[Job],
 ) -> Result<usize, Vec<Error>> {
     let results: Vec<Result<usize, Error>> = jobs
@@ -456,28 +456,72 @@ enum Job {
 /// The template rendered once per section as the `sidebar` of its pages.
 pub const SIDEBAR: &str = "partials/sidebar.html";
 
-/// Renders `partials/sidebar.html` once per section rather than once per page: on a site of
-/// 10,000 pages a per-page tree walk dominates the build. Pages are marked current afterwards.
-fn render_sidebars(site: &Site, engine: &Engine, views: &Views) -> Result<Vec<String>, Error> {
-    if !engine.has(SIDEBAR) {
-        return Ok(Vec::new());
+/// The sidebars of a build: one per section, or one per block of a long section's pages
+/// (see [`context::nav_open`](Views::nav_open)), and which one each page shows.
+#[derive(Debug, Default, Clone)]
+pub struct Sidebars {
+    html: Vec<String>,
+    /// The first sidebar of each section.
+    first: Vec<usize>,
+    /// The sidebar of each page.
+    of_page: Vec<usize>,
+}
+
+impl Sidebars {
+    /// The sidebar of a section's own pages (its list), else of a page.
+    fn get(&self, job: &Job) -> Option<&str> {
+        let slot = match *job {
+            Job::Page(i) => *self.of_page.get(i)?,
+            Job::Section(s, ..) => *self.first.get(s)?,
+            _ => *self.first.first()?,
+        };
+        self.html.get(slot).map(String::as_str)
     }
-    (0..site.sections.len())
+
+    /// The bytes of every sidebar, for measurements.
+    pub fn sizes(&self) -> Vec<usize> {
+        self.html.iter().map(String::len).collect()
+    }
+}
+
+/// Renders `partials/sidebar.html` once per section (or block of a long section's pages)
+/// rather than once per page: on a site of 10,000 pages a per-page tree walk dominates the
+/// build. Pages are marked current afterwards.
+fn render_sidebars(site: &Site, engine: &Engine, views: &Views) -> Result<Sidebars, Error> {
+    if !engine.has(SIDEBAR) {
+        return Ok(Sidebars::default());
+    }
+    let mut first = Vec::with_capacity(site.sections.len());
+    let mut slots: Vec<(usize, usize)> = Vec::new();
+    let mut of_page = vec![0; site.pages.len()];
+    for (s, sec) in site.sections.iter().enumerate() {
+        first.push(slots.len());
+        for pos in 0..sec.pages.len() {
+            of_page[sec.pages[pos]] = slots.len() + context::sidebar_block(sec.pages.len(), pos);
+        }
+        slots.extend((0..context::sidebar_blocks(sec.pages.len())).map(|b| (s, b)));
+    }
+    let html = slots
         .into_par_iter()
-        .map(|s| {
+        .map(|(s, block)| {
             let mut ctx = tera::Context::new();
-            ctx.insert("site", &views.site_globals(views.nav_open(s)));
+            ctx.insert("site", &views.site_globals(views.nav_open(s, block)));
             // A URL under the section that matches no link: ancestors open, nothing current.
             let probe = format!("{}\u{1}", views.url(&site.sections[s].url));
             ctx.insert("current_url", &probe);
             engine.render(SIDEBAR, &ctx)
         })
-        .collect()
+        .collect::<Result<Vec<String>, Error>>()?;
+    Ok(Sidebars {
+        html,
+        first,
+        of_page,
+    })
 }
 
-/// The section's sidebar with the link to `url` marked as the current page.
-fn sidebar_for(sidebars: &[String], section: usize, url: &str) -> Option<tera::Value> {
-    let html = sidebars.get(section)?;
+/// The job's sidebar with the link to `url` marked as the current page.
+fn sidebar_for(sidebars: &Sidebars, job: &Job, url: &str) -> Option<tera::Value> {
+    let html = sidebars.get(job)?;
     let needle = format!("href=\"{url}\"");
     let marked = match html.find(&needle) {
         Some(i) => {
@@ -488,7 +532,7 @@ fn sidebar_for(sidebars: &[String], section: usize, url: &str) -> Option<tera::V
             s.push_str(&html[at..]);
             s
         }
-        None => html.clone(),
+        None => html.to_string(),
     };
     Some(tera::Value::safe_string(&marked))
 }
@@ -498,15 +542,10 @@ fn render_job(
     engine: &Engine,
     views: &Views,
     out: &dyn Output,
-    sidebars: &[String],
+    sidebars: &Sidebars,
     job: &Job,
 ) -> Result<usize, Error> {
     let mut ctx = tera::Context::new();
-    let sidebar_section = match *job {
-        Job::Page(i) => site.pages[i].section,
-        Job::Section(s, ..) => s,
-        _ => 0,
-    };
     type Owner<'s> = Option<(&'s std::path::Path, &'s str)>;
     let (template, site_path, owner): (String, String, Owner) = match *job {
         Job::Page(i) => {
@@ -584,7 +623,7 @@ fn render_job(
         }
     };
     let current_url = with_base(&site.base_path, &site_path);
-    if let Some(sidebar) = sidebar_for(sidebars, sidebar_section, &current_url) {
+    if let Some(sidebar) = sidebar_for(sidebars, job, &current_url) {
         ctx.insert_value("sidebar", sidebar);
     }
     ctx.insert("current_url", &current_url);

@@ -238,6 +238,75 @@ fn sidebar_marks_the_current_page_and_lists_only_open_sections() {
 }
 
 #[test]
+fn a_long_section_lists_the_block_of_pages_around_the_current_one() {
+    // 120 posts in weight order; pages are listed in blocks of 25 past 50 in a section.
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "content/posts/_index.md".into(),
+            "---\ntitle: Posts\n---\n".into(),
+        ),
+        ("content/about.md".into(), "---\ntitle: About\n---\n".into()),
+    ];
+    for i in 0..120 {
+        files.push((
+            format!("content/posts/p{i:03}.md"),
+            format!("---\ntitle: Post {i}\nweight: {}\n---\nBody.\n", i + 1),
+        ));
+    }
+    let dir = site(&files);
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let sidebar_of = |rel: &str| {
+        let html = read(dir.path(), rel);
+        let start = html.find("class=\"sidebar\"").expect("sidebar");
+        html[start..html[start..].find("</nav>").unwrap() + start].to_string()
+    };
+    // Post 60 is in block 2 (posts 50 to 74).
+    let sidebar = sidebar_of("public/posts/p060/index.html");
+    assert!(
+        sidebar.contains("href=\"/posts/p060/\" aria-current=\"page\""),
+        "{sidebar}"
+    );
+    for listed in ["p050", "p074"] {
+        assert!(
+            sidebar.contains(&format!("href=\"/posts/{listed}/\"")),
+            "{listed}"
+        );
+    }
+    for unlisted in ["p049", "p075", "p000", "p119"] {
+        assert!(
+            !sidebar.contains(&format!("href=\"/posts/{unlisted}/\">Post")),
+            "{unlisted}"
+        );
+    }
+    assert!(
+        sidebar.contains("href=\"/posts/p025/\">Earlier pages</a>"),
+        "{sidebar}"
+    );
+    assert!(
+        sidebar.contains("href=\"/posts/p075/\">Later pages</a>"),
+        "{sidebar}"
+    );
+    assert!(
+        sidebar.contains("href=\"/posts/\">All 120 pages of Posts</a>"),
+        "{sidebar}"
+    );
+    assert_eq!(
+        sidebar.matches("class=\"nav-link\"").count(),
+        25 + 2,
+        "{sidebar}"
+    );
+    // The first block has no earlier link; the last no later one.
+    let first = sidebar_of("public/posts/p003/index.html");
+    assert!(!first.contains("Earlier pages") && first.contains("Later pages"));
+    let last = sidebar_of("public/posts/p119/index.html");
+    assert!(last.contains("Earlier pages") && !last.contains("Later pages"));
+    // Elsewhere the long section is a link to its list, not 120 pages.
+    let about = sidebar_of("public/about/index.html");
+    assert!(!about.contains("/posts/p0"), "{about}");
+}
+
+#[test]
 fn data_files_and_a_disk_theme_override_the_builtin_one() {
     let site = site(&[
         ("teambook.yaml", "theme: plain\n"),
