@@ -20,6 +20,20 @@ fn init_creates_a_site_that_builds() {
     assert!(workflow.contains("path: .teambook-cache"), "{workflow}");
     assert!(workflow.contains("cache-hit != 'true'"), "{workflow}");
     assert!(!workflow.contains("@TEAMBOOK_VERSION@"));
+    // Every action pinned to a commit, with its release in a comment.
+    for line in workflow
+        .lines()
+        .filter(|l| l.trim_start().starts_with("uses:"))
+    {
+        let reference = line.split('@').nth(1).unwrap_or("");
+        let hash = reference.split(' ').next().unwrap_or("");
+        assert!(
+            hash.len() == 40 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{line}"
+        );
+        assert!(reference.contains(" # v"), "{line}");
+    }
+    assert!(workflow.contains("persist-credentials: false"));
     // No expression inside a `run:` line: values reach the shell through `env:`.
     for line in workflow
         .lines()
