@@ -51,6 +51,13 @@ const MAX_LISTED: usize = 1000;
 /// Builds, serves and watches until Ctrl-C. Errors are those that stop `serve` from starting
 /// (port in use, unwatchable folder); a broken site is served with its error shown instead.
 pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
+    // The watcher reports absolute paths; with the default root `.` none of them lay under
+    // the root as written, and no save was ever seen. Everything below uses the absolute root.
+    let absolute = ServeOptions {
+        root: std::path::absolute(&opts.root).map_err(|e| vec![Error::io(&opts.root, e)])?,
+        ..opts.clone()
+    };
+    let opts = &absolute;
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(|e| usage(e.to_string()))?;
     let url = local_url(addr);

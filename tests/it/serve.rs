@@ -21,13 +21,22 @@ struct Server {
 
 impl Server {
     fn start(root: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_teambook"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_teambook"));
+        cmd.arg("--root").arg(root).arg("serve").args(extra);
+        Self::spawn(cmd)
+    }
+
+    /// `teambook serve` run inside the site folder, as a user types it: no `--root`.
+    fn start_in(root: &Path) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_teambook"));
+        cmd.current_dir(root).arg("serve");
+        Self::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Server {
+        let mut child = cmd
             .env("NO_COLOR", "1")
-            .arg("--root")
-            .arg(root)
-            .arg("serve")
             .args(["--port", "0"])
-            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -174,6 +183,22 @@ impl Events {
             }
         }
     }
+}
+
+#[test]
+fn serve_in_the_site_folder_sees_a_save() {
+    let dir = handbook();
+    let server = Server::start_in(dir.path());
+    let events = server.events();
+    save(
+        dir.path(),
+        "content/page.md",
+        "---\ntitle: A page\n---\nSecond version.\n",
+    );
+    events.wait("reload");
+    let (status, body) = server.get("/page/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Second version."), "{body}");
 }
 
 fn handbook() -> tempfile::TempDir {
