@@ -60,30 +60,13 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
         if !check_duplicate(&mut seen, &t, row, id, &key, &mut errors) {
             continue;
         }
-        let st = match table::status(t.get(row, Some(state)), config, None) {
-            Ok(s) => s,
-            Err(m) => {
-                errors.push(t.problem(row, state, m));
-                "todo"
-            }
-        };
-        let pts = match points.map(|c| (c, table::points(t.get(row, Some(c))))) {
-            Some((c, Err(m))) => {
-                errors.push(t.problem(row, c, m));
-                None
-            }
-            Some((_, Ok(p))) => p,
-            None => None,
-        };
+        let status_of = |v: &str| table::status(v, config, None).map(Some);
+        let st = t
+            .read(row, Some(state), status_of, &mut errors)
+            .unwrap_or("todo");
+        let pts = t.read(row, points, table::points, &mut errors);
         let mut date_of =
-            |col: Option<usize>| match col.map(|c| (c, table::date(t.get(row, Some(c)), format))) {
-                Some((c, Err(m))) => {
-                    errors.push(t.problem(row, c, m));
-                    None
-                }
-                Some((_, Ok(d))) => d,
-                None => None,
-            };
+            |col: Option<usize>| t.read(row, col, |v| table::date(v, format), &mut errors);
         let (created_on, closed_on) = (date_of(created), date_of(closed));
         let mut in_sprints = Vec::new();
         let path = t.get(row, iteration);

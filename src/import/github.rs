@@ -253,14 +253,7 @@ fn read_table(
                 }
             }
         };
-        let pts = match points.map(|c| (c, table::points(t.get(row, Some(c))))) {
-            Some((c, Err(m))) => {
-                errors.push(t.problem(row, c, m));
-                None
-            }
-            Some((_, Ok(p))) => p,
-            None => None,
-        };
+        let pts = t.read(row, points, table::points, &mut errors);
         let mut in_sprints = Vec::new();
         let it = t.get(row, iteration);
         if !it.is_empty() {

@@ -67,30 +67,13 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
         if !check_duplicate(&mut seen, &t, row, key, &k, &mut errors) {
             continue;
         }
-        let st = match table::status(t.get(row, Some(status)), config, Some(t.get(row, category))) {
-            Ok(s) => s,
-            Err(m) => {
-                errors.push(t.problem(row, status, m));
-                "todo"
-            }
-        };
-        let pts = match points.map(|c| (c, table::points(t.get(row, Some(c))))) {
-            Some((c, Err(m))) => {
-                errors.push(t.problem(row, c, m));
-                None
-            }
-            Some((_, Ok(p))) => p,
-            None => None,
-        };
+        let status_of = |v: &str| table::status(v, config, Some(t.get(row, category))).map(Some);
+        let st = t
+            .read(row, Some(status), status_of, &mut errors)
+            .unwrap_or("todo");
+        let pts = t.read(row, points, table::points, &mut errors);
         let mut date_of =
-            |col: Option<usize>| match col.map(|c| (c, table::date(t.get(row, Some(c)), format))) {
-                Some((c, Err(m))) => {
-                    errors.push(t.problem(row, c, m));
-                    None
-                }
-                Some((_, Ok(d))) => d,
-                None => None,
-            };
+            |col: Option<usize>| t.read(row, col, |v| table::date(v, format), &mut errors);
         let created_on = date_of(created);
         let resolved_on = date_of(resolved);
         let mut in_sprints = Vec::new();

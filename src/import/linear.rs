@@ -66,14 +66,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             continue;
         }
         let mut date_of =
-            |col: Option<usize>| match col.map(|c| (c, table::date(t.get(row, Some(c)), format))) {
-                Some((c, Err(m))) => {
-                    errors.push(t.problem(row, c, m));
-                    None
-                }
-                Some((_, Ok(d))) => d,
-                None => None,
-            };
+            |col: Option<usize>| t.read(row, col, |v| table::date(v, format), &mut errors);
         let (created_on, completed_on, canceled_on) =
             (date_of(created), date_of(completed), date_of(canceled));
         let (cycle_start, cycle_end) = (date_of(start), date_of(end));
@@ -84,21 +77,11 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
         } else {
             ""
         };
-        let st = match table::status(t.get(row, Some(status)), config, Some(fallback)) {
-            Ok(s) => s,
-            Err(m) => {
-                errors.push(t.problem(row, status, m));
-                "todo"
-            }
-        };
-        let pts = match points.map(|c| (c, table::points(t.get(row, Some(c))))) {
-            Some((c, Err(m))) => {
-                errors.push(t.problem(row, c, m));
-                None
-            }
-            Some((_, Ok(p))) => p,
-            None => None,
-        };
+        let status_of = |v: &str| table::status(v, config, Some(fallback)).map(Some);
+        let st = t
+            .read(row, Some(status), status_of, &mut errors)
+            .unwrap_or("todo");
+        let pts = t.read(row, points, table::points, &mut errors);
         let mut in_sprints = Vec::new();
         let cycle = t.get(row, number);
         if !cycle.is_empty() {

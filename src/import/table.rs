@@ -125,6 +125,26 @@ impl Table {
         col.and_then(|c| row.fields.get(c)).map_or("", |s| s.trim())
     }
 
+    /// The value of column `col` in `row` read with `parse`; none when the export has no
+    /// such column or the cell is empty. A value that does not parse is a problem added to
+    /// `errors`, and reads as none.
+    pub fn read<T>(
+        &self,
+        row: &Row,
+        col: Option<usize>,
+        parse: impl FnOnce(&str) -> Result<Option<T>, String>,
+        errors: &mut Vec<Error>,
+    ) -> Option<T> {
+        let c = col?;
+        match parse(self.get(row, Some(c))) {
+            Ok(v) => v,
+            Err(m) => {
+                errors.push(self.problem(row, c, m));
+                None
+            }
+        }
+    }
+
     /// An error about the value of column `col` in `row`.
     pub fn problem(&self, row: &Row, col: usize, message: impl AsRef<str>) -> Error {
         let line = self
