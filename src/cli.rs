@@ -48,7 +48,8 @@ pub enum Command {
     /// Create a page: `new page about.md` (or a title), a record from its kind's archetype
     /// (`new role "Scrum Master"`), or the next sprint (`new sprint`).
     New {
-        /// `page`, or a record kind: role, antipattern, factor, term, guide, team, pbi, sprint.
+        /// `page`, or a record kind: role, antipattern, factor, term, guide, team, pbi, sprint,
+        /// goal.
         kind: String,
         /// The page's path under content/ or its title; the record's title; the sprint's
         /// number (by default the one after the last).
@@ -59,6 +60,9 @@ pub enum Command {
         /// A new sprint's last day (YYYY-MM-DD).
         #[arg(long)]
         end: Option<jiff::civil::Date>,
+        /// The team of a new sprint, on a site whose sprints name their teams (its id).
+        #[arg(long, value_name = "ID")]
+        team: Option<String>,
     },
     /// Update the backlog and the sprints' items from a tracker export, e.g.
     /// `teambook import jira Jira.csv`; only the tracker's fields change.

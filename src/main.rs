@@ -74,8 +74,9 @@ fn main() -> ExitCode {
             name,
             start,
             end,
+            team,
         } => {
-            let dates = teambook::commands::new::SprintDates { start, end };
+            let dates = teambook::commands::new::SprintDates { start, end, team };
             match teambook::commands::new::new(&cli.root, &kind, name.as_deref(), dates) {
                 Ok(path) => {
                     if !cli.quiet {

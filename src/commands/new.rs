@@ -204,10 +204,12 @@ pub fn archetype(kind: &Kind, title: &str, with_kind: bool) -> String {
 }
 
 /// The dates a new sprint may be given on the command line (`--start`, `--end`).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct SprintDates {
     pub start: Option<Date>,
     pub end: Option<Date>,
+    /// `--team`: whose sprint, when the site's sprints name their teams.
+    pub team: Option<String>,
 }
 
 /// The first weekday on or after `d`.
@@ -278,18 +280,47 @@ pub fn new_sprint(root: &Path, number: Option<&str>, dates: SprintDates) -> Resu
     let files = normalize_keys(&sources.data_files);
     crate::model::records::collect(&mut site, &files).map_err(first)?;
     let analysis = analyse(&site, &files).map_err(first)?;
+    // Numbers count per team: once sprints name their teams, the new one must say whose it is.
+    let teams: Vec<String> = site
+        .records
+        .by_kind
+        .get("team")
+        .map(|l| l.iter().map(|&i| site.records.list[i].id.clone()).collect())
+        .unwrap_or_default();
+    let named = analysis.reports.values().any(|r| r["team"].is_object());
+    let team = match dates.team.as_deref() {
+        Some(t) if !teams.iter().any(|x| x == t) => {
+            return Err(Error::Usage(format!(
+                "--team {t}: {}",
+                crate::error::hint(t, teams.iter().map(String::as_str), "teams")
+            )));
+        }
+        Some(t) => Some(t.to_string()),
+        None if named => {
+            return Err(Error::Usage(format!(
+                "this site's sprints belong to teams; say whose sprint it is with --team ({})",
+                teams.join(", ")
+            )));
+        }
+        None => None,
+    };
+    let reports: Vec<(&usize, &Value)> = analysis
+        .reports
+        .iter()
+        .filter(|(_, r)| r["team"]["id"].as_str() == team.as_deref())
+        .collect();
     let number_of = |r: &Value| r["number"].as_u64().and_then(|n| u32::try_from(n).ok());
-    let last = analysis.reports.values().filter_map(number_of).max();
+    let last = reports.iter().filter_map(|(_, r)| number_of(r)).max();
     let n = asked.unwrap_or_else(|| last.map_or(1, |l| l + 1));
-    if analysis.reports.values().any(|r| number_of(r) == Some(n)) {
+    if reports.iter().any(|(_, r)| number_of(r) == Some(n)) {
         return Err(Error::Usage(format!(
             "sprint {n} already exists; `teambook new sprint` writes sprint {}",
             last.map_or(1, |l| l + 1)
         )));
     }
-    let prev = analysis
-        .reports
+    let prev = reports
         .iter()
+        .copied()
         .find(|(_, r)| n > 1 && number_of(r) == Some(n - 1));
     if let (None, Some(last), None) = (prev, last, dates.start) {
         return Err(Error::Usage(format!(
@@ -371,8 +402,18 @@ pub fn new_sprint(root: &Path, number: Option<&str>, dates: SprintDates) -> Resu
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let cascaded = cascading_section(root, "sprint").is_some_and(|c| dir.starts_with(c));
     let kind_line = if cascaded { "" } else { "kind: sprint\n" };
+    // `team:` unless the folder cascades it.
+    let rel_dir = dir.strip_prefix(root).unwrap_or(&dir);
+    let dir_team = site.sections.iter().any(|sec| {
+        sec.path.as_deref().and_then(Path::parent) == Some(rel_dir)
+            && sec.meta.cascade.get("team").and_then(Value::as_str) == team.as_deref()
+    });
+    let team_line = match &team {
+        Some(t) if !dir_team => format!("team: {t}\n"),
+        _ => String::new(),
+    };
     let mut out = format!(
-        "---\ntitle: {}\n{kind_line}number: {n}\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: {start}\nend: {end}\nitems:\n",
+        "---\ntitle: {}\n{kind_line}{team_line}number: {n}\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: {start}\nend: {end}\nitems:\n",
         q(&format!("Sprint {n}"))
     );
     let unfinished = prev["unfinished"].as_array().cloned().unwrap_or_default();

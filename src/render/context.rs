@@ -79,6 +79,8 @@ pub struct SectionView<'a> {
     pub subsections: Vec<SubsectionLink<'a>>,
     /// The record kind the section cascades to its pages (`sprint`, `role`, …), if any.
     pub kind: Option<&'a str>,
+    /// The team it cascades to its sprints, if any.
+    pub team: Option<&'a str>,
     // `pages` is added by [`Views::section`], from the shared page summaries.
 }
 
@@ -359,6 +361,11 @@ impl<'a> Views<'a> {
                 .meta
                 .cascade
                 .get("kind")
+                .and_then(serde_json::Value::as_str),
+            team: sec
+                .meta
+                .cascade
+                .get("team")
                 .and_then(serde_json::Value::as_str),
             subsections: sec
                 .subsections

@@ -131,8 +131,9 @@ impl Engine {
         register(&mut tera, base_path);
         let refs: Arc<std::sync::OnceLock<RefTargets>> = Arc::default();
         register_refs(&mut tera, &refs);
+        let team_ids = records.ids("team");
         crate::render::records::register(&mut tera, records);
-        crate::render::records::register_sprints(&mut tera, sprints);
+        crate::render::records::register_sprints(&mut tera, sprints, team_ids);
         let mut engine = Engine {
             tera: Tera::new(),
             sources,

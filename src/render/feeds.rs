@@ -52,8 +52,18 @@ pub fn write_extras(
     }
     files.push(("sitemap.xml".into(), sitemap(site, views).into_bytes()));
     files.push(("atom.xml".into(), atom(site, views, None).into_bytes()));
+    // A section's feed carries the pages of its subsections too (a section of per-team
+    // sprint folders has a feed of every team's reviews), so it exists when any page does.
+    let mut has_pages = vec![false; site.sections.len()];
+    for p in &site.pages {
+        let mut cur = Some(p.section);
+        while let Some(c) = cur {
+            has_pages[c] = true;
+            cur = site.sections[c].parent;
+        }
+    }
     for (s, sec) in site.sections.iter().enumerate().skip(1) {
-        if !sec.pages.is_empty() {
+        if has_pages[s] {
             files.push((
                 format!("{}atom.xml", sec.url.trim_start_matches('/')),
                 atom(site, views, Some(s)).into_bytes(),
@@ -293,7 +303,7 @@ pub fn feeds_of_page(site: &Site, views: &Views, i: usize) -> Vec<(String, Vec<u
     for &s in &sections {
         let sec = &site.sections[s];
         let below = pages_below(site, s);
-        if !sec.pages.is_empty() && in_newest(site, below.iter().copied(), i, true) {
+        if !below.is_empty() && in_newest(site, below.iter().copied(), i, true) {
             out.push((
                 format!("{}atom.xml", sec.url.trim_start_matches('/')),
                 atom(site, views, Some(s)).into_bytes(),

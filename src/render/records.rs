@@ -35,13 +35,27 @@ pub struct RecordViews {
 }
 
 impl RecordViews {
+    /// The ids of the records of `kind`, in collection order.
+    pub fn ids(&self, kind: &str) -> Vec<String> {
+        self.by_kind.get(kind).map_or_else(Vec::new, |l| {
+            l.iter()
+                .filter_map(|&i| self.views[i]["id"].as_str().map(str::to_string))
+                .collect()
+        })
+    }
+
     pub fn new(site: &Site, sprints: &Analysis) -> RecordViews {
         let records: &Records = &site.records;
         let mut views: Vec<Value> = records.list.iter().map(|r| view(site, r)).collect();
-        // Each sprint's view carries its report.
+        // Each sprint's view carries its report, each Product Goal's its burnup and forecast.
         for (&i, report) in &sprints.reports {
             if let Some(Value::Object(m)) = views.get_mut(i) {
                 m.insert("report".into(), report.clone());
+            }
+        }
+        for (&i, goal) in &sprints.goals {
+            if let Some(Value::Object(m)) = views.get_mut(i) {
+                m.insert("goal".into(), goal.clone());
             }
         }
         // Guide steps: numbered within their section, in collection order.
@@ -475,13 +489,34 @@ pub fn register(tera: &mut Tera, views: Arc<RecordViews>) {
     );
 }
 
-/// Registers `sprint_overview()` and `backlog(status=…)` on the engine.
-pub fn register_sprints(tera: &mut Tera, analysis: Arc<Analysis>) {
+/// Registers `sprint_overview(team=…)`, `portfolio()` and `backlog(status=…)` on the engine.
+pub fn register_sprints(tera: &mut Tera, analysis: Arc<Analysis>, team_ids: Vec<String>) {
     let a = analysis.clone();
     tera.register_function(
         "sprint_overview",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let team: Option<String> = kwargs.get("team")?;
+            match team.filter(|t| !t.is_empty()) {
+                None => Ok(tera::Value::from_serializable(&a.overview)),
+                Some(t) => match a.teams.iter().find(|(id, _)| *id == t) {
+                    Some((_, o)) => Ok(tera::Value::from_serializable(o)),
+                    // A team with no sprints yet has an empty overview.
+                    None if team_ids.contains(&t) => Ok(tera::Value::from_serializable(
+                        &serde_json::json!({"sprints": [], "velocity": null, "open_actions": []}),
+                    )),
+                    None => Err(tera::Error::message(format!(
+                        "no team `{t}`; {}",
+                        crate::error::hint(&t, team_ids.iter().map(String::as_str), "teams")
+                    ))),
+                },
+            }
+        },
+    );
+    let a = analysis.clone();
+    tera.register_function(
+        "portfolio",
         move |_: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
-            Ok(tera::Value::from_serializable(&a.overview))
+            Ok(tera::Value::from_serializable(&a.portfolio))
         },
     );
     let a = analysis;

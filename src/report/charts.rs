@@ -221,19 +221,99 @@ pub fn burnup(start: Date, end: Date, items: &[Item]) -> Vec<BurnupDay> {
 
 /// A burnup chart: the scope line and the done line over the days of the sprint.
 pub fn burnup_svg(days: &[BurnupDay], id: &str) -> String {
-    let mut out = String::new();
     let (scope_end, done_end) = days.last().map_or((0.0, 0.0), |d| (d.scope, d.done));
     let desc = format!(
         "Points in scope and points done for each day of the sprint: {} in scope and {} done at the end.",
         fmt_num(scope_end),
         fmt_num(done_end)
     );
-    open(
-        &mut out,
+    let label = |d: &BurnupDay| d.day.strftime("%-d %b").to_string();
+    let labels = days
+        .first()
+        .zip(days.last())
+        .map(|(a, b)| (label(a), label(b)));
+    lines_svg(
+        days,
         id,
         "Sprint burnup: scope and done points by day",
         &desc,
+        labels,
+    )
+}
+
+/// A Product Goal's burnup across sprints: scope and done at the end of sprints `numbers`.
+pub fn goal_burnup_svg(points: &[BurnupDay], numbers: &[u32], id: &str) -> String {
+    let (scope_end, done_end) = points.last().map_or((0.0, 0.0), |d| (d.scope, d.done));
+    let desc = format!(
+        "Points in scope and points done at the end of each sprint from sprint {} to sprint {}: {} in scope and {} done at the end.",
+        numbers.first().copied().unwrap_or(0),
+        numbers.last().copied().unwrap_or(0),
+        fmt_num(scope_end),
+        fmt_num(done_end)
     );
+    let labels = numbers
+        .first()
+        .zip(numbers.last())
+        .map(|(a, b)| (format!("Sprint {a}"), format!("Sprint {b}")));
+    lines_svg(
+        points,
+        id,
+        "Goal burnup: scope and done points by sprint",
+        &desc,
+        labels,
+    )
+}
+
+/// Share of the plan finished in each of a team's last sprints, as small bars: a 100 % line,
+/// one bar per sprint (none for a sprint that planned nothing).
+pub fn predictability_svg(sprints: &[(u32, Option<f64>)], id: &str) -> String {
+    const PW: f64 = 120.0;
+    const PH: f64 = 32.0;
+    let mut out = String::new();
+    let said: Vec<String> = sprints
+        .iter()
+        .map(|(n, p)| match p {
+            Some(p) => format!("sprint {n} {} %", fmt_num(*p)),
+            None => format!("sprint {n} planned nothing"),
+        })
+        .collect();
+    let _ = write!(
+        out,
+        "<svg class=\"spark\" viewBox=\"0 0 {PW} {PH}\" width=\"{PW}\" height=\"{PH}\" role=\"img\" aria-labelledby=\"{id}-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-title\">Share of the plan finished: {}</title>",
+        esc(&said.join(", "))
+    );
+    let top = 4.0;
+    let base = PH - 2.0;
+    let full = base - top;
+    let _ = write!(
+        out,
+        "<line x1=\"0\" x2=\"{PW}\" y1=\"{top}\" y2=\"{top}\" stroke-width=\"1\" stroke-dasharray=\"3 2\" style=\"stroke: var(--chart-grid, #c8ccd2)\"/>"
+    );
+    let slot = PW / sprints.len().max(1) as f64;
+    for (k, (_, p)) in sprints.iter().enumerate() {
+        let Some(p) = p else { continue };
+        let h = (full * p.min(120.0) / 100.0).max(1.0);
+        let _ = write!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" style=\"fill: var(--chart-completed, #1f6feb)\"/>",
+            slot * k as f64 + slot * 0.2,
+            (base - h).max(0.0),
+            slot * 0.6
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+fn lines_svg(
+    days: &[BurnupDay],
+    id: &str,
+    title: &str,
+    desc: &str,
+    labels: Option<(String, String)>,
+) -> String {
+    let mut out = String::new();
+    open(&mut out, id, title, desc);
     let top = nice_max(days.iter().map(|d| d.scope.max(d.done)).fold(0.0, f64::max));
     y_axis(&mut out, top);
     let plot_w = W - LEFT - RIGHT;
@@ -262,14 +342,14 @@ pub fn burnup_svg(days: &[BurnupDay], id: &str) -> String {
             pts.join(" ")
         );
     }
-    if let (Some(first), Some(last)) = (days.first(), days.last()) {
-        for (i, d, anchor) in [(0, first, "start"), (days.len() - 1, last, "end")] {
+    if let Some((first, last)) = labels {
+        for (i, text, anchor) in [(0, first, "start"), (days.len() - 1, last, "end")] {
             let _ = write!(
                 out,
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"11\" style=\"fill: var(--chart-text, #444)\">{}</text>",
                 point(i, 0.0).0,
                 H - BOTTOM + 15.0,
-                d.day.strftime("%-d %b")
+                esc(&text)
             );
         }
     }

@@ -2,5 +2,6 @@
 //! Out: metrics computed in Rust (`metrics`) and inline SVG charts (`charts`) for templates.
 
 pub mod charts;
+pub mod goals;
 pub mod metrics;
 pub mod sprints;

@@ -2,7 +2,7 @@
 //! Out: sprint checks located at `file:line:col`, and for templates each sprint's report
 //! (metrics, items, review, retro, follow-up, charts) plus an overview of all sprints.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use jiff::civil::Date;
@@ -13,8 +13,8 @@ use crate::load::SourceFile;
 use crate::model::Site;
 use crate::model::records::values::{Located, STATUSES, date, number, read_value};
 use crate::model::records::{FieldType, Record};
-use crate::report::charts;
 use crate::report::metrics::{self, Action, ActionStatus, Item, Sprint, Status};
+use crate::report::{charts, goals};
 use crate::yaml::{Node, NodeValue};
 
 // ---------------------------------------------------------------------------------------------
@@ -42,8 +42,12 @@ struct SprintIn {
     number: u32,
     start: Date,
     end: Date,
-    /// Where `number:` is written, for the error when two sprints share one.
+    /// Where `number:` and `start:` are written, for the errors when two sprints of a team
+    /// share a number or overlap.
     number_at: (usize, usize),
+    start_at: (usize, usize),
+    /// The team record it belongs to (`team:`, written or cascaded); `None` on a one-team site.
+    team: Option<String>,
     entries: Vec<Entry>,
     actions: Vec<Action>,
     path: PathBuf,
@@ -59,6 +63,19 @@ pub struct Analysis {
     pub overview: Value,
     /// Every pbi view with its status, for `{{< backlog >}}`.
     pub backlog: Vec<Value>,
+    /// Team id → the overview of its sprints (on a site whose sprints name their teams).
+    pub teams: Vec<(String, Value)>,
+    /// Record index of a Product Goal → its `goal` view (burnup, forecast, verdict).
+    pub goals: HashMap<usize, Value>,
+    /// One row per team with its latest reviewed sprint, the goals, and the sprints' feed.
+    pub portfolio: Value,
+}
+
+/// A Product Goal, resolved: the pbi records it needs.
+#[derive(Debug, Clone)]
+struct GoalIn {
+    record: usize,
+    items: Vec<usize>,
 }
 
 fn record_node(site: &Site, r: &Record, files: &[SourceFile]) -> Option<(String, Node)> {
@@ -351,26 +368,56 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
             number_at: node
                 .get("number")
                 .map_or((node.line, node.col), |(k, _)| (k.line, k.col)),
+            start_at: node
+                .get("start")
+                .map_or((node.line, node.col), |(_, v)| (v.line, v.col)),
+            team: r.text("team").map(str::to_string),
             entries,
             actions,
             path: r.source.clone(),
             text,
         });
     }
-    sprints.sort_by_key(|s| s.number);
-    // Numbers order the series and name the sprints in reports: one number, one sprint (of a
-    // team, when sprints say which team they belong to).
-    let team_of = |s: &SprintIn| records.list[s.record].text("team").map(str::to_string);
+    // Sprints of a team follow each other; teams in the order of their records.
+    let team_rank = |t: &Option<String>| {
+        t.as_ref().map_or(0, |t| {
+            1 + records
+                .by_kind
+                .get("team")
+                .and_then(|l| l.iter().position(|&i| &records.list[i].id == t))
+                .unwrap_or(usize::MAX - 1)
+        })
+    };
+    sprints.sort_by_key(|s| (team_rank(&s.team), s.number));
+    // Once one sprint names its team, every sprint must: a sprint of no team would be counted
+    // in no team's velocity.
+    if let Some(named) = sprints.iter().find_map(|s| s.team.as_deref()) {
+        for s in sprints.iter().filter(|s| s.team.is_none()) {
+            errors.push(
+                Error::at(&s.path, &s.text, s.number_at.0, s.number_at.1,
+                    format!("sprint {} names no team, but other sprints do (`{named}`)", s.number))
+                .with_help("add `team:` with the team's id to it, or cascade `team:` from its section's _index.md"),
+            );
+        }
+    }
+    // Numbers order a team's series and name its sprints in reports: one number, one sprint.
     for pair in sprints.windows(2) {
         let (first, second) = (&pair[0], &pair[1]);
-        if first.number == second.number && team_of(first) == team_of(second) {
+        if first.team != second.team {
+            continue;
+        }
+        let of_team = second
+            .team
+            .as_ref()
+            .map_or_else(String::new, |t| format!(" of team `{t}`"));
+        if first.number == second.number {
             errors.push(
                 Error::at(
                     &second.path,
                     &second.text,
                     second.number_at.0,
                     second.number_at.1,
-                    format!("two sprints are numbered {}", second.number),
+                    format!("two sprints{of_team} are numbered {}", second.number),
                 )
                 .with_help(format!(
                     "{}:{} is sprint {} too; give one of them another `number:`",
@@ -381,9 +428,40 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
             );
         }
     }
+    // A team runs one sprint at a time: in the order they start, each ends before the next.
+    let mut by_start: Vec<&SprintIn> = sprints.iter().filter(|s| s.start <= s.end).collect();
+    by_start.sort_by_key(|s| (team_rank(&s.team), s.start, s.number));
+    for pair in by_start.windows(2) {
+        let (first, second) = (pair[0], pair[1]);
+        if first.team != second.team || first.number == second.number || second.start > first.end {
+            continue;
+        }
+        let of_team = second
+            .team
+            .as_ref()
+            .map_or_else(String::new, |t| format!(" of team `{t}`"));
+        errors.push(
+            Error::at(
+                &second.path,
+                &second.text,
+                second.start_at.0,
+                second.start_at.1,
+                format!(
+                    "sprint {}{of_team} starts on {} but sprint {} runs until {}",
+                    second.number, second.start, first.number, first.end
+                ),
+            )
+            .with_help(format!(
+                "{}:{} is sprint {}; a team runs one sprint at a time, so fix one of the dates",
+                first.path.display(),
+                first.start_at.0,
+                first.number
+            )),
+        );
+    }
 
     // Statuses per sprint, and a pbi in two sprints at once.
-    let mut holders: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    let mut holders: BTreeMap<String, Vec<usize>> = Default::default();
     for (si, s) in sprints.iter().enumerate() {
         for e in &s.entries {
             let list = holders.entry(e.id.clone()).or_default();
@@ -399,6 +477,10 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
                 list.push(si);
             }
         }
+    }
+    // An item's sprints in the order they ran (of one team, the order of their numbers).
+    for list in holders.values_mut() {
+        list.sort_by_key(|&si| (sprints[si].start, sprints[si].number));
     }
     for (id, list) in &holders {
         for (k, &si) in list.iter().enumerate() {
@@ -455,11 +537,107 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
             }
         }
     }
+    let goals = read_goals(site, files, &pbis, &pbi_ids, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
 
-    Ok(build(site, &sprints))
+    Ok(build(site, &sprints, &holders, &goals))
+}
+
+/// Each Product Goal's backlog items: its `items` by id, or every item with its `label`.
+fn read_goals(
+    site: &Site,
+    files: &[SourceFile],
+    pbis: &HashMap<String, usize>,
+    pbi_ids: &[String],
+    errors: &mut Vec<Error>,
+) -> Vec<GoalIn> {
+    let records = &site.records;
+    let mut goals = Vec::new();
+    for (i, r) in records.list.iter().enumerate() {
+        if r.kind.name != "goal" {
+            continue;
+        }
+        let Some((text, node)) = record_node(site, r, files) else {
+            continue;
+        };
+        let mut items: Vec<usize> = Vec::new();
+        if let Some((_, NodeValue::Seq(list))) = node.get("items").map(|(k, v)| (k, &v.value)) {
+            for n in list {
+                let id = n
+                    .to_json()
+                    .as_str()
+                    .map_or_else(|| n.key_text(), str::to_string);
+                match pbis.get(&id) {
+                    Some(&p) if !items.contains(&p) => items.push(p),
+                    Some(_) => {}
+                    None => {
+                        let e = Error::at(
+                            &r.source,
+                            &text,
+                            n.line,
+                            n.col,
+                            format!(
+                                "the goal `{}` needs a backlog item `{id}` that does not exist",
+                                r.title
+                            ),
+                        );
+                        errors.push(
+                            match did_you_mean(&id, pbi_ids.iter().map(String::as_str)) {
+                                Some(s) => e.with_help(format!("did you mean `{s}`?")),
+                                None => e.with_help("list backlog items by their `id`"),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(label) = r.text("label") {
+            let before = items.len();
+            for (p, pbi) in records.list.iter().enumerate() {
+                let labelled = pbi.kind.name == "pbi"
+                    && pbi
+                        .fields
+                        .get("labels")
+                        .and_then(Value::as_array)
+                        .is_some_and(|l| l.iter().any(|x| x.as_str() == Some(label)));
+                if labelled && !items.contains(&p) {
+                    items.push(p);
+                }
+            }
+            if items.len() == before {
+                let at = node.get("label").map_or(&node, |(_, v)| v);
+                errors.push(
+                    Error::at(
+                        &r.source,
+                        &text,
+                        at.line,
+                        at.col,
+                        format!("no backlog item has the label `{label}`"),
+                    )
+                    .with_help("add it to the items' `labels:`, or list them under `items:`"),
+                );
+            }
+        }
+        if r.fields.get("items").is_none() && r.text("label").is_none() {
+            let at = node.get("title").map_or(&node, |(k, _)| k);
+            errors.push(
+                Error::at(
+                    &r.source,
+                    &text,
+                    at.line,
+                    at.col,
+                    format!("the goal `{}` names no backlog items", r.title),
+                )
+                .with_help(
+                    "add `items: [PBI-1, PBI-2]`, or `label:` to gather every item with that label",
+                ),
+            );
+        }
+        goals.push(GoalIn { record: i, items });
+    }
+    goals
 }
 
 fn read_entry(
@@ -627,10 +805,371 @@ fn action_view(a: &Action) -> Value {
     })
 }
 
-fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
+/// A sprint's team as templates see it: `{id, title, url}`, or null on a one-team site.
+fn team_view(site: &Site, team: Option<&str>) -> Value {
+    let records = &site.records;
+    let Some(t) = team else {
+        return Value::Null;
+    };
+    let rec = records
+        .by_kind
+        .get("team")
+        .and_then(|l| l.iter().find(|&&i| records.list[i].id == t));
+    match rec {
+        Some(&i) => json!({
+            "id": t,
+            "title": records.list[i].title,
+            "url": crate::model::url::with_base(&site.base_path, &site.pages[records.list[i].page].url),
+        }),
+        None => json!({"id": t, "title": t, "url": null}),
+    }
+}
+
+/// What one team's sprints give: each sprint's report, its summary row, and the overview.
+struct TeamBuild {
+    reports: Vec<(usize, Value)>,
+    overview: Value,
+    /// Index (in the team's slice) of the latest sprint with a `goal_met`.
+    reviewed: Option<usize>,
+}
+
+fn build(
+    site: &Site,
+    sprints: &[SprintIn],
+    holders: &BTreeMap<String, Vec<usize>>,
+    goals: &[GoalIn],
+) -> Analysis {
     let records = &site.records;
     let url = |rec: usize| {
         crate::model::url::with_base(&site.base_path, &site.pages[records.list[rec].page].url)
+    };
+    let pbi_id = |r: &Record| r.text("id").unwrap_or(&r.id).to_string();
+    // A backlog item's team: its own `team:`, else that of the latest sprint that held it.
+    let team_of_pbi = |r: &Record| -> Option<String> {
+        r.text("team").map(str::to_string).or_else(|| {
+            holders
+                .get(&pbi_id(r))
+                .and_then(|l| l.last())
+                .and_then(|&si| sprints[si].team.clone())
+        })
+    };
+    // The sprints of each team: contiguous, since they are sorted by team first.
+    let mut groups: Vec<(Option<String>, std::ops::Range<usize>)> = Vec::new();
+    for (i, s) in sprints.iter().enumerate() {
+        match groups.last_mut() {
+            Some((t, range)) if *t == s.team => range.end = i + 1,
+            _ => groups.push((s.team.clone(), i..i + 1)),
+        }
+    }
+    let mut analysis = Analysis::default();
+    let mut teams = Vec::new();
+    let mut all_summaries: Vec<Value> = Vec::new();
+    let mut all_open: Vec<Value> = Vec::new();
+    for (team, range) in &groups {
+        let open_points: f64 = records
+            .list
+            .iter()
+            .filter(|r| r.kind.name == "pbi")
+            .filter(|r| team.is_none() || team_of_pbi(r) == *team)
+            .filter(|r| {
+                matches!(
+                    r.fields.get("status").and_then(status_of),
+                    Some(Status::Todo | Status::InProgress) | None
+                )
+            })
+            .map(|r| num(r.fields.get("points")))
+            .sum();
+        let tv = team_view(site, team.as_deref());
+        let built = build_team(site, &sprints[range.clone()], open_points, &tv);
+        for (rec, report) in built.reports {
+            analysis.reports.insert(rec, report);
+        }
+        if let Some(list) = built.overview["sprints"].as_array() {
+            all_summaries.extend(list.iter().cloned());
+        }
+        if let Some(list) = built.overview["open_actions"].as_array() {
+            all_open.extend(list.iter().cloned());
+        }
+        teams.push((team.clone(), range.clone(), built.reviewed, built.overview));
+    }
+    // Product Goals: burnup and forecast, from the pace of the team holding most of their items.
+    let mut goal_links: HashMap<usize, Vec<Value>> = HashMap::new();
+    let mut goal_rows = Vec::new();
+    for g in goals {
+        let rec = &records.list[g.record];
+        let team = rec.text("team").map(str::to_string).or_else(|| {
+            let mut counts: Vec<(Option<String>, usize)> = Vec::new();
+            for &p in &g.items {
+                if let Some(t) = team_of_pbi(&records.list[p]) {
+                    match counts
+                        .iter_mut()
+                        .find(|(c, _)| c.as_deref() == Some(t.as_str()))
+                    {
+                        Some((_, n)) => *n += 1,
+                        None => counts.push((Some(t), 1)),
+                    }
+                }
+            }
+            counts
+                .into_iter()
+                .max_by_key(|(_, n)| *n)
+                .and_then(|(t, _)| t)
+        });
+        let series = teams
+            .iter()
+            .find(|(t, ..)| *t == team)
+            .or_else(|| (teams.len() == 1).then(|| &teams[0]));
+        let spans: Vec<goals::SprintSpan> = series
+            .map(|(_, range, reviewed, _)| {
+                let upto = reviewed.map_or(range.end, |r| range.start + r + 1);
+                sprints[range.start..upto]
+                    .iter()
+                    .map(|s| goals::SprintSpan {
+                        number: s.number,
+                        start: s.start,
+                        end: s.end,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut items = Vec::new();
+        let mut views = Vec::new();
+        for &p in &g.items {
+            let r = &records.list[p];
+            let status = r.fields.get("status").and_then(status_of);
+            let id = pbi_id(r);
+            views.push(json!({
+                "id": id, "title": r.title, "url": url(p),
+                "points": num(r.fields.get("points")),
+                "status": r.fields.get("status").cloned().unwrap_or(Value::from("todo")),
+            }));
+            if status == Some(Status::Dropped) {
+                continue;
+            }
+            let done_on = (status == Some(Status::Done)).then(|| {
+                date_of(r.fields.get("done_on"))
+                    .or_else(|| {
+                        holders
+                            .get(&id)
+                            .and_then(|l| l.last())
+                            .map(|&si| sprints[si].end)
+                    })
+                    .unwrap_or(Date::MIN)
+            });
+            items.push(goals::GoalItem {
+                points: num(r.fields.get("points")),
+                added_on: date_of(r.fields.get("added_on")),
+                done_on,
+            });
+            // Sprint reports link the goals their items serve.
+            if let Some(list) = holders.get(&id) {
+                for &si in list {
+                    let links = goal_links.entry(sprints[si].record).or_default();
+                    if !links.iter().any(|l| l["url"] == url(g.record)) {
+                        links.push(json!({"title": rec.title, "url": url(g.record)}));
+                    }
+                }
+            }
+        }
+        let target = date_of(rec.fields.get("target"));
+        let points = goals::burnup(&items, &spans);
+        let outlook = goals::outlook(&items, &spans);
+        let verdict = goals::verdict(&outlook, target);
+        let (scope, done) = points.last().map_or_else(
+            || {
+                let all: f64 = items.iter().map(|i| i.points).sum();
+                let done: f64 = items
+                    .iter()
+                    .filter(|i| i.done_on.is_some())
+                    .map(|i| i.points)
+                    .sum();
+                (all, done)
+            },
+            |p| (p.scope, p.done),
+        );
+        let id = format!("goal-{}", crate::util::slug::urlize(&rec.id));
+        let days: Vec<charts::BurnupDay> = points
+            .iter()
+            .map(|p| charts::BurnupDay {
+                day: p.end,
+                scope: p.scope,
+                done: p.done,
+            })
+            .collect();
+        let view = json!({
+            "outcome": rec.text("outcome"),
+            "target": target.map(|d| d.to_string()),
+            "target_text": target.map(goals::long_date),
+            "team": team_view(site, team.as_deref()),
+            "items": views,
+            "scope": scope,
+            "done": done,
+            "percent": pct((scope > 0.0).then(|| done / scope)),
+            "burnup": {
+                "svg": (points.len() > 1).then(|| charts::goal_burnup_svg(&days, &points.iter().map(|p| p.number).collect::<Vec<_>>(), &id)),
+                "rows": points.iter().map(|p| json!({"number": p.number, "end": p.end.to_string(), "label": p.end.strftime("%-d %b %Y").to_string(), "scope": p.scope, "done": p.done})).collect::<Vec<_>>(),
+            },
+            "outlook": outlook,
+            "forecast": goals::sentence(&outlook),
+            "verdict": verdict,
+            "verdict_text": goals::verdict_sentence(verdict, target),
+        });
+        let view = whole_numbers(view);
+        goal_rows.push(json!({
+            "title": rec.title, "url": url(g.record),
+            "outcome": view["outcome"], "target_text": view["target_text"],
+            "team": view["team"], "percent": view["percent"], "scope": view["scope"], "done": view["done"],
+            "forecast": view["forecast"], "verdict": view["verdict"], "verdict_text": view["verdict_text"],
+        }));
+        analysis.goals.insert(g.record, view);
+    }
+    for (rec, links) in goal_links {
+        if let Some(Value::Object(m)) = analysis.reports.get_mut(&rec) {
+            m.insert("goals".into(), Value::from(links));
+        }
+    }
+    // The portfolio: one row per team, its latest reviewed sprint and its last six.
+    let mut rows = Vec::new();
+    for (team, range, reviewed, overview) in &teams {
+        let team_sprints = &sprints[range.clone()];
+        let Some(latest) = reviewed.map(|r| &team_sprints[r]) else {
+            continue;
+        };
+        let report = &analysis.reports[&latest.record];
+        let upto = reviewed.unwrap_or(0);
+        let last_six = &team_sprints[(upto + 1).saturating_sub(6)..=upto];
+        let predictability: Vec<(u32, Option<f64>)> = last_six
+            .iter()
+            .map(|s| {
+                let r = &analysis.reports[&s.record];
+                (s.number, r["completion_percent"].as_f64())
+            })
+            .collect();
+        let open = overview["open_actions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let key = team.as_deref().unwrap_or("team");
+        rows.push(json!({
+            "team": team_view(site, team.as_deref()),
+            "sprint": {
+                "number": latest.number, "url": url(latest.record),
+                "title": records.list[latest.record].title,
+                "dates": report["dates"], "goal": report["goal"],
+                "goal_met": report["goal_met"], "verdict": report["verdict"],
+            },
+            "committed": report["metrics"]["committed_points"],
+            "completed": report["metrics"]["completed_points"],
+            "completion_percent": report["completion_percent"],
+            "unplanned_percent": report["unplanned_percent"],
+            "predictability": {
+                "svg": charts::predictability_svg(&predictability, &format!("predict-{}", crate::util::slug::urlize(key))),
+                "rows": predictability.iter().map(|(n, p)| json!({"number": n, "percent": p})).collect::<Vec<_>>(),
+            },
+            "open_actions": open.len(),
+            "overdue_actions": open.iter().filter(|a| a["overdue"] == Value::Bool(true)).count(),
+        }));
+    }
+    // The sprints' section feed: the deepest section holding every sprint page.
+    let feed = common_section(
+        site,
+        sprints
+            .iter()
+            .map(|s| site.pages[records.list[s.record].page].section),
+    )
+    .map(|s| {
+        crate::model::url::with_base(
+            &site.base_path,
+            &format!("{}atom.xml", site.sections[s].url),
+        )
+    });
+    analysis.portfolio = whole_numbers(json!({"teams": rows, "goals": goal_rows, "feed": feed}));
+    // Overview without a team: the one team's, or every team's sprints newest first.
+    analysis.overview = match teams.as_slice() {
+        [] => json!({"sprints": [], "velocity": null, "open_actions": [], "teams": []}),
+        [(_, _, _, only)] => only.clone(),
+        many => {
+            all_summaries.sort_by(|a, b| b["end"].as_str().cmp(&a["end"].as_str()));
+            json!({
+                "sprints": all_summaries,
+                "velocity": null,
+                "open_actions": all_open,
+                "teams": many.iter().map(|t| t.3.clone()).collect::<Vec<_>>(),
+            })
+        }
+    };
+    analysis.teams = teams
+        .into_iter()
+        .filter_map(|(t, _, _, o)| Some((t?, o)))
+        .collect();
+    let mut backlog: Vec<(usize, Value)> = Vec::new();
+    for (i, r) in records.list.iter().enumerate() {
+        if r.kind.name != "pbi" {
+            continue;
+        }
+        let mut v = r.fields.clone();
+        let id = pbi_id(r);
+        v.insert("id".into(), Value::from(id.clone()));
+        v.insert("title".into(), Value::from(r.title.clone()));
+        v.insert("url".into(), Value::from(url(i)));
+        v.insert(
+            "status".into(),
+            v.get("status").cloned().unwrap_or(Value::from("todo")),
+        );
+        v.insert(
+            "acceptance_criteria".into(),
+            Value::from(criteria(r.fields.get("acceptance_criteria"))),
+        );
+        let in_sprints: Vec<u32> = sprints
+            .iter()
+            .filter(|s| s.entries.iter().any(|e| e.id == id))
+            .map(|s| s.number)
+            .collect();
+        v.insert("sprints".into(), json!(in_sprints));
+        backlog.push((i, Value::Object(v)));
+    }
+    analysis.backlog = backlog.into_iter().map(|(_, v)| v).collect();
+    analysis
+}
+
+/// The deepest section that holds all of `sections` (each a section index).
+fn common_section(site: &Site, sections: impl Iterator<Item = usize>) -> Option<usize> {
+    let chain = |s: usize| {
+        let mut list = vec![s];
+        let mut cur = site.sections[s].parent;
+        while let Some(c) = cur {
+            list.push(c);
+            cur = site.sections[c].parent;
+        }
+        list.reverse();
+        list
+    };
+    let mut common: Option<Vec<usize>> = None;
+    for s in sections {
+        let c = chain(s);
+        common = Some(match common {
+            None => c,
+            Some(prev) => prev
+                .into_iter()
+                .zip(c)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    common.and_then(|c| c.last().copied())
+}
+
+/// The reports and overview of one team's sprints (oldest first).
+fn build_team(site: &Site, sprints: &[SprintIn], open_points: f64, team: &Value) -> TeamBuild {
+    let records = &site.records;
+    let url = |rec: usize| {
+        crate::model::url::with_base(&site.base_path, &site.pages[records.list[rec].page].url)
+    };
+    let key = team["id"].as_str().map(crate::util::slug::urlize);
+    let chart_id = |what: &str| match &key {
+        Some(k) => format!("{what}-{k}"),
+        None => what.to_string(),
     };
     let model: Vec<Sprint> = sprints
         .iter()
@@ -654,7 +1193,7 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
             actions: s.actions.clone(),
         })
         .collect();
-    let mut analysis = Analysis::default();
+    let mut reports = Vec::new();
     let mut summaries = Vec::new();
     for (i, s) in sprints.iter().enumerate() {
         let rec = &records.list[s.record];
@@ -726,18 +1265,6 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
                 .collect()
         };
         let v = metrics::velocity(&model, i, 6);
-        let open_points: f64 = records
-            .list
-            .iter()
-            .filter(|r| r.kind.name == "pbi")
-            .filter(|r| {
-                matches!(
-                    r.fields.get("status").and_then(status_of),
-                    Some(Status::Todo | Status::InProgress) | None
-                )
-            })
-            .map(|r| num(r.fields.get("points")))
-            .sum();
         let fc = metrics::forecast(open_points, &v);
         let fu = metrics::follow_up(&model, i);
         let closed: Vec<Value> = fu
@@ -756,6 +1283,8 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
         let retro = rec.fields.get("retro").cloned().unwrap_or(Value::Null);
         let report = json!({
             "number": s.number,
+            "team": team,
+            "goals": [],
             "goal": rec.text("goal"),
             "goal_met": goal_met,
             "verdict": verdict,
@@ -796,6 +1325,8 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
         });
         summaries.push(json!({
             "number": s.number,
+            "team": team,
+            "end": s.end.to_string(),
             "title": rec.title,
             "url": url(s.record),
             "goal": rec.text("goal"),
@@ -809,23 +1340,21 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
             "went_well": report["went_well"],
             "went_wrong": report["went_wrong"],
         }));
-        analysis.reports.insert(s.record, whole_numbers(report));
+        reports.push((s.record, whole_numbers(report)));
     }
     // Overview: newest first, velocity of the last six, open actions as of the latest sprint.
     summaries.reverse();
+    // The latest sprint that was reviewed (has a `goal_met`): velocity stops there, since a
+    // sprint still under way, or planned, would count as finishing nothing.
+    let reviewed_at = (0..sprints.len()).rev().find(|&i| {
+        records.list[sprints[i].record]
+            .fields
+            .get("goal_met")
+            .is_some_and(|v| !v.is_null())
+    });
     let overview = match sprints.len().checked_sub(1) {
         Some(last) => {
-            // Velocity up to the latest sprint that was reviewed (has a `goal_met`): a sprint
-            // still under way, or planned, would count as finishing nothing.
-            let reviewed = (0..=last)
-                .rev()
-                .find(|&i| {
-                    records.list[sprints[i].record]
-                        .fields
-                        .get("goal_met")
-                        .is_some_and(|v| !v.is_null())
-                })
-                .unwrap_or(last);
+            let reviewed = reviewed_at.unwrap_or(last);
             let v = metrics::velocity(&model, reviewed, 6);
             let fu = metrics::follow_up(&model, last);
             let mut open: Vec<Value> = fu.open.iter().map(|o| json!(o)).collect();
@@ -838,46 +1367,26 @@ fn build(site: &Site, sprints: &[SprintIn]) -> Analysis {
                     open.push(json!({"id": a.id, "text": a.text, "owner": a.owner, "raised_in": model[last].number, "age": 0, "overdue": a.due.is_some_and(|d| d < sprints[last].end)}));
                 }
             }
+            for a in &mut open {
+                a["team"] = team.clone();
+            }
             json!({
+                "team": team,
                 "sprints": summaries,
                 "velocity": {
-                    "svg": charts::velocity_svg(&v, "velocity-all"),
+                    "svg": charts::velocity_svg(&v, &chart_id("velocity-all")),
                     "rows": v.sprints, "average": v.average, "min": v.min, "max": v.max,
                 },
                 "open_actions": open,
             })
         }
-        None => json!({"sprints": [], "velocity": null, "open_actions": []}),
+        None => json!({"team": team, "sprints": [], "velocity": null, "open_actions": []}),
     };
-    analysis.overview = whole_numbers(overview);
-    let mut backlog: Vec<(usize, Value)> = Vec::new();
-    for (i, r) in records.list.iter().enumerate() {
-        if r.kind.name != "pbi" {
-            continue;
-        }
-        let mut v = r.fields.clone();
-        let id = r.text("id").unwrap_or(&r.id).to_string();
-        v.insert("id".into(), Value::from(id.clone()));
-        v.insert("title".into(), Value::from(r.title.clone()));
-        v.insert("url".into(), Value::from(url(i)));
-        v.insert(
-            "status".into(),
-            v.get("status").cloned().unwrap_or(Value::from("todo")),
-        );
-        v.insert(
-            "acceptance_criteria".into(),
-            Value::from(criteria(r.fields.get("acceptance_criteria"))),
-        );
-        let in_sprints: Vec<u32> = sprints
-            .iter()
-            .filter(|s| s.entries.iter().any(|e| e.id == id))
-            .map(|s| s.number)
-            .collect();
-        v.insert("sprints".into(), json!(in_sprints));
-        backlog.push((i, Value::Object(v)));
+    TeamBuild {
+        reports,
+        overview: whole_numbers(overview),
+        reviewed: reviewed_at,
     }
-    analysis.backlog = backlog.into_iter().map(|(_, v)| v).collect();
-    analysis
 }
 
 #[cfg(test)]

@@ -319,8 +319,49 @@ fn new_works_in_a_hugo_site_and_in_the_demo() {
             }
         }
     }
-    let said = ok(demo.path(), &["new", "sprint"]);
+    // The demo's sprints belong to two teams: `new sprint` asks whose, and numbers per team.
+    let out = teambook()
+        .arg("--root")
+        .arg(demo.path())
+        .args(["new", "sprint"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("say whose sprint it is with --team (platform, devops, sre, product)"),
+        "{err}"
+    );
+    let said = ok(demo.path(), &["new", "sprint", "--team", "platform"]);
     assert!(said.contains("sprint-22.md"), "{said}");
+    assert!(
+        read(demo.path(), "content/sprints/sprint-22.md")
+            .contains("\nteam: platform\nnumber: 22\n")
+    );
+    fill(
+        demo.path(),
+        "content/sprints/sprint-22.md",
+        "goal",
+        "Ship the next thing.",
+    );
+    // In a folder that cascades `team: sre`, the page leaves `team:` to the cascade.
+    let said = ok(demo.path(), &["new", "sprint", "--team", "sre"]);
+    assert!(said.contains("sre/sprint-10.md"), "{said}");
+    let sre = read(demo.path(), "content/sprints/sre/sprint-10.md");
+    assert!(
+        sre.contains("\nnumber: 10\n") && !sre.contains("team:"),
+        "{sre}"
+    );
+    assert!(
+        sre.contains("start: 2026-10-26\nend: 2026-11-06\n"),
+        "{sre}"
+    );
+    fill(
+        demo.path(),
+        "content/sprints/sre/sprint-10.md",
+        "goal",
+        "Finish the load test.",
+    );
     ok(demo.path(), &["new", "role", "Tech Lead"]);
     ok(demo.path(), &["new", "page", "team/rituals.md"]);
     let sprint = std::fs::read_dir(demo.path().join("content/sprints"))
@@ -329,12 +370,7 @@ fn new_works_in_a_hugo_site_and_in_the_demo() {
         .find(|e| e.file_name() == "sprint-22.md")
         .map(|e| e.path())
         .expect("sprint 22 next to sprint 21");
-    let rel_sprint = sprint
-        .strip_prefix(demo.path())
-        .unwrap()
-        .to_string_lossy()
-        .replace('\\', "/");
-    fill(demo.path(), &rel_sprint, "goal", "Ship the next thing.");
+    assert!(sprint.starts_with(demo.path().join("content/sprints")));
     fill(
         demo.path(),
         "content/roles/tech-lead.md",

@@ -182,7 +182,7 @@ fn each_sprint_check_at_its_exact_position() {
     // Ends before it starts; the start is not a date.
     let s3 = sprint(3, "2026-04-01", "2026-03-30", "[]", "");
     // PBI-2 was done in sprint 5 and listed again in sprint 6.
-    let s5 = sprint(5, "2026-03-02", "2026-03-13", "[PBI-2]", "");
+    let s5 = sprint(5, "2026-04-20", "2026-05-01", "[PBI-2]", "");
     let s6 = sprint(
         6,
         "2026-05-04",
@@ -204,6 +204,7 @@ fn each_sprint_check_at_its_exact_position() {
         "content/sprints/s6.md:13:3: unknown key `retro.went_wel` [did you mean `went_well`?]",
         "content/sprints/s6.md:15:15: `review.highlights` must be a list, found text",
         "content/sprints/s6.md:12:12: duplicate action id `A-1` [line 11 already has an action `A-1`; give this one another id]",
+        "content/sprints/s2.md:6:8: sprint 2 starts on 2026-03-10 but sprint 1 runs until 2026-03-13 [content/sprints/s1.md:6 is sprint 1; a team runs one sprint at a time, so fix one of the dates]",
         "content/sprints/s2.md:8:9: `PBI-1` is in sprint 1 and sprint 2 at the same time (2026-03-02 to 2026-03-13 overlaps 2026-03-10 to 2026-03-20) [an item is in one sprint at a time; list it again only when it was unfinished]",
         "content/sprints/s6.md:8:9: `PBI-2` is in sprint 6 but was already done in sprint 5, so it cannot be carried over [an item is in one sprint at a time; list it again only when it was unfinished]",
     ];

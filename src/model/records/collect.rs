@@ -120,6 +120,20 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
                     d.at.insert("summary".into(), key_at(text, "summary"));
                 }
             }
+            // Text fields cascaded from the section (a folder of one team's sprints cascades
+            // `team:`); the page's own keys are already in.
+            for (key, value) in &page.meta.params {
+                let Some(field) = kind.field(key) else {
+                    continue;
+                };
+                if matches!(field.ty, FieldType::Text | FieldType::Ref(_))
+                    && value.as_str().is_some_and(|v| !v.trim().is_empty())
+                    && !d.fields.contains_key(field.name)
+                    && node.get(key).is_none()
+                {
+                    d.fields.insert(field.name.into(), value.clone());
+                }
+            }
             d.text_idx = t;
             d.page = Some(i);
             drafts.push(d);
@@ -191,6 +205,19 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
         }
     }
 
+    // Teams keep their sprints in folders of their own, each with a `sprint-1.md`: a sprint of
+    // a team whose file name another sprint shares is `<team>-<name>`.
+    let mut sprint_ids: HashMap<String, usize> = HashMap::new();
+    for d in drafts.iter().filter(|d| d.kind.name == "sprint") {
+        *sprint_ids.entry(d.id.clone()).or_default() += 1;
+    }
+    for d in drafts.iter_mut().filter(|d| d.kind.name == "sprint") {
+        if let Some(team) = d.fields.get("team").and_then(Value::as_str) {
+            if sprint_ids.get(&d.id).is_some_and(|&n| n > 1) {
+                d.id = format!("{}-{}", urlize(team), d.id);
+            }
+        }
+    }
     // Cross-record checks: duplicate ids, factor numbers, references.
     let mut ids: HashMap<(&str, String), usize> = HashMap::new();
     let mut numbers: HashMap<i64, usize> = HashMap::new();

@@ -2,7 +2,7 @@
 //! and the archetypes of `teambook new`.
 
 use crate::error::hint;
-use crate::model::records::values::{PBI_FIELDS, SPRINT_FIELDS};
+use crate::model::records::values::{GOAL_FIELDS, PBI_FIELDS, SPRINT_FIELDS};
 
 /// What a field holds; drives both validation and the JSON Schema.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -210,6 +210,12 @@ pub const KINDS: &[Kind] = &[
         collection: "sprints",
         title: "Sprints",
         fields: SPRINT_FIELDS,
+    },
+    Kind {
+        name: "goal",
+        collection: "goals",
+        title: "Product goals",
+        fields: GOAL_FIELDS,
     },
 ];
 

@@ -92,6 +92,18 @@ pub const PBI_FIELDS: &[Field] = &[
         false,
         "When it met its criteria",
     ),
+    f(
+        "labels",
+        FieldType::TextList,
+        false,
+        "Free labels; a Product Goal can gather its items by one",
+    ),
+    f(
+        "team",
+        FieldType::Ref("team"),
+        false,
+        "The team whose backlog holds it (else the team of its latest sprint)",
+    ),
 ];
 
 /// Fields of a sprint.
@@ -103,6 +115,12 @@ pub const SPRINT_FIELDS: &[Field] = &[
         "The sprint's number",
     ),
     f("name", FieldType::Text, false, "A short name"),
+    f(
+        "team",
+        FieldType::Ref("team"),
+        false,
+        "The team whose sprint it is (or cascaded from its section); numbers, velocity and carry-over are per team",
+    ),
     f(
         "goal",
         FieldType::Text,
@@ -134,6 +152,40 @@ pub const SPRINT_FIELDS: &[Field] = &[
         FieldType::Any,
         false,
         "went_well, went_wrong (lists), actions ({id, text, owner, due, status})",
+    ),
+];
+
+/// Fields of a Product Goal (`goal`).
+pub const GOAL_FIELDS: &[Field] = &[
+    f(
+        "outcome",
+        FieldType::Text,
+        true,
+        "What is better for users or the business once it is reached, in one sentence",
+    ),
+    f(
+        "items",
+        FieldType::TextList,
+        false,
+        "The backlog items it needs, by id",
+    ),
+    f(
+        "label",
+        FieldType::Text,
+        false,
+        "Or: every backlog item with this label",
+    ),
+    f(
+        "target",
+        FieldType::Date,
+        false,
+        "The date stakeholders were promised, if any",
+    ),
+    f(
+        "team",
+        FieldType::Ref("team"),
+        false,
+        "The team whose pace forecasts it (else the team holding most of its items)",
     ),
 ];
 
