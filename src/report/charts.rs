@@ -267,7 +267,7 @@ pub fn goal_burnup_svg(points: &[BurnupDay], numbers: &[u32], id: &str) -> Strin
 /// Share of the plan finished in each of a team's last sprints, as small bars: a 100 % line,
 /// one bar per sprint (none for a sprint that planned nothing).
 pub fn predictability_svg(sprints: &[(u32, Option<f64>)], id: &str) -> String {
-    const PW: f64 = 120.0;
+    const PW: f64 = 96.0;
     const PH: f64 = 32.0;
     let mut out = String::new();
     let said: Vec<String> = sprints

@@ -1007,7 +1007,7 @@ fn build(
             "percent": pct((scope > 0.0).then(|| done / scope)),
             "burnup": {
                 "svg": (points.len() > 1).then(|| charts::goal_burnup_svg(&days, &points.iter().map(|p| p.number).collect::<Vec<_>>(), &id)),
-                "rows": points.iter().map(|p| json!({"number": p.number, "end": p.end.to_string(), "label": p.end.strftime("%-d %b %Y").to_string(), "scope": p.scope, "done": p.done})).collect::<Vec<_>>(),
+                "rows": points.iter().map(|p| json!({"number": p.number, "end": p.end.to_string(), "label": p.end.strftime("%-d %b").to_string(), "scope": p.scope, "done": p.done})).collect::<Vec<_>>(),
             },
             "outlook": outlook,
             "forecast": goals::sentence(&outlook),

@@ -1,5 +1,5 @@
 // The theme's behaviour in Chromium: the dark-mode toggle and its memory, the sidebar with the
-// keyboard only, search (a glossary term finds its page), and screenshots of five pages at 1280 and 375 px (saved under <artifacts>).
+// keyboard only, search (a glossary term finds its page), and screenshots of eight pages at 1280 and 375 px (saved under <artifacts>).
 // usage: node behaviour.js <base url> <artifacts dir>; exits 1 on any failure.
 "use strict";
 const fs = require("fs");
@@ -13,6 +13,8 @@ const SHOTS = {
   term: "glossary/pod/",
   onboarding: "onboarding/welcome/",
   sprint: "sprints/sprint-21/",
+  portfolio: "sprints/",
+  goal: "goals/team-cloud-costs/",
 };
 
 function check(ok, msg) {

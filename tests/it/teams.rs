@@ -208,15 +208,15 @@ fn the_portfolio_has_a_row_per_team_and_the_goals() {
     assert_eq!(
         rows_after(&html, "How each team"),
         [
-            "Team|Latest sprint|Goal|Planned|Finished|Plan finished, last six sprints|Unplanned|Open retro actions",
-            "Apps|Sprint 216–27 Mar 2026|Goal metG2|3|3 (100 % of plan)|1: 63 %, 2: 100 %|0 %|0",
-            "Data|Sprint 216–27 Mar 2026|Goal not metG2|6|0 (0 % of plan)|1: 50 %, 2: 0 %|0 %|1, 1 overdue",
+            "Team|Latest sprint|Goal|Points finished|Share of plan, last six|Unplanned|Open actions",
+            "Apps|Sprint 216–27 Mar 2026|Met|3 of 3 planned100 % of plan|Sprint 1: 63&nbsp;%, 2: 100&nbsp;%|0 %|0",
+            "Data|Sprint 216–27 Mar 2026|Not met|0 of 6 planned0 % of plan|Sprint 1: 50&nbsp;%, 2: 0&nbsp;%|0 %|11 overdue",
         ]
     );
     assert!(html.contains("<a href=\"/sprints/apps/sprint-2/\">Sprint 2</a>"));
     assert!(html.contains("<title id=\"predict-data-title\">Share of the plan finished: sprint 1 50 %, sprint 2 0 %</title>"));
     // The feed of every team's reviews is the sprints section's, and it has all four.
-    assert!(html.contains("<a href=\"/sprints/atom.xml\">feed of every sprint review</a>"));
+    assert!(html.contains("<a href=\"/sprints/atom.xml\">feed of every team's reviews</a>"));
     let feed = read(dir.path(), "public/sprints/atom.xml");
     assert_eq!(feed.matches("<entry>").count(), 4, "{feed}");
     assert!(feed.contains("/sprints/apps/sprint-1/") && feed.contains("/sprints/data/sprint-2/"));
