@@ -242,8 +242,8 @@ fn a_goal_page_has_its_burnup_forecast_and_verdict() {
         rows_after(&html, "<caption>Points by sprint</caption>"),
         [
             "Sprint|Ended|Scope|Finished",
-            "1|13 Mar 2026|16|5",
-            "2|27 Mar 2026|16|8"
+            "1|13 Mar|16|5",
+            "2|27 Mar|16|8"
         ]
     );
     // 8 open; best pace 5 (⌈8/5⌉ = 2 more: sprint 4), worst 3 (⌈8/3⌉ = 3: sprint 5). Sprints
