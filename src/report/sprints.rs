@@ -620,7 +620,12 @@ fn read_goals(
                 );
             }
         }
-        if r.fields.get("items").is_none() && r.text("label").is_none() {
+        let listed = r
+            .fields
+            .get("items")
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty());
+        if !listed && r.text("label").is_none() {
             let at = node.get("title").map_or(&node, |(k, _)| k);
             errors.push(
                 Error::at(

@@ -400,7 +400,7 @@ fn team_and_goal_checks_are_located() {
         files,
         &[(
             "data/goals.yaml",
-            "- title: One\n  outcome: O\n  items: [A-1, A-9]\n- title: Two\n  outcome: O\n  label: nothing\n- title: Three\n  outcome: O\n",
+            "- title: One\n  outcome: O\n  items: [A-1, A-9]\n- title: Two\n  outcome: O\n  label: nothing\n- title: Three\n  outcome: O\n- title: Four\n  outcome: O\n  items: []\n",
         )],
     ));
     assert_eq!(
@@ -409,6 +409,7 @@ fn team_and_goal_checks_are_located() {
             "data/goals.yaml:3:16: the goal `One` needs a backlog item `A-9` that does not exist",
             "data/goals.yaml:6:10: no backlog item has the label `nothing`",
             "data/goals.yaml:7:3: the goal `Three` names no backlog items",
+            "data/goals.yaml:9:3: the goal `Four` names no backlog items",
         ],
         "{e:#?}"
     );
