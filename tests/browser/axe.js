@@ -1,6 +1,7 @@
 // axe-core, WCAG 2 A and AA, on every page of a build, in light and dark mode.
 // usage: node axe.js <site dir> <base url> [page path...]; exits 1 on any violation.
-// With page paths (`roles/scrum-master/`), only those pages are checked.
+// With page paths (`roles/scrum-master/`), only those pages are checked. With MIN_PAGES set,
+// a run over fewer pages than that fails (a build that wrote no pages must not pass).
 "use strict";
 const fs = require("fs");
 const { launch, pages, fail } = require("./lib");
@@ -9,6 +10,8 @@ const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 (async () => {
   const [dir, base, ...only] = process.argv.slice(2);
   const list = only.length ? only : pages(dir);
+  const min = Number(process.env.MIN_PAGES || 1);
+  if (!only.length && list.length < min) fail(`axe: ${list.length} pages found in ${dir}, fewer than ${min}`);
   const browser = await launch();
   let count = 0;
   // Four tabs at a time per colour scheme keep the run short on a small machine.

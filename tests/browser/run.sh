@@ -6,9 +6,11 @@
 # usage: tests/browser/run.sh           run every check; exit 1 on any failure
 #        tests/browser/run.sh --site DIR the Nu checker, lychee and axe on the site in DIR
 #                                       (the behaviour checks know the demo's pages only)
-#        tests/browser/run.sh --prove   break a copy of the output three ways (an image without
-#                                       alt text, a broken link, invalid HTML) and show that
-#                                       axe, lychee and vnu each fail on it
+#        tests/browser/run.sh --prove   after a control run (the clean copy passes), break a
+#                                       copy of the output four ways (an image without alt
+#                                       text, a broken link, a link to a missing anchor,
+#                                       invalid HTML) and show that axe, lychee and vnu each
+#                                       fail on it; and that an empty build fails too
 # Needs: node_modules here (npm ci), java, /usr/bin/chromium (or $CHROMIUM), lychee (on PATH
 # or $LYCHEE), python3, and a release build of teambook (built here if missing).
 set -euo pipefail
@@ -39,8 +41,16 @@ serve() {
 }
 
 # The three checks that run over files or pages; each exits non-zero on a problem.
+# MIN_PAGES: fewer HTML pages than this is a failure of its own (an empty build passes every
+# check vacuously); the demo has over 100, a first-hour site over 20.
 check_axe() { node "$here/axe.js" "$1/handbook" "${@:2}"; }
 check_vnu() {
+  local count
+  count=$(find "$1" -name '*.html' | wc -l)
+  if [ "$count" -lt "${MIN_PAGES:-1}" ]; then
+    echo "vnu: $count HTML files in $1, fewer than ${MIN_PAGES:-1}" >&2
+    return 1
+  fi
   find "$1" -name '*.html' -print0 |
     xargs -0 java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only
 }
@@ -52,6 +62,7 @@ check_lychee() {
 site="$tmp/site"
 base="http://127.0.0.1:$port/handbook/"
 if [ "${1:-}" = "--site" ]; then
+  export MIN_PAGES="${MIN_PAGES:-20}"
   root="$(cd "$2" && pwd)"
   echo "== build $root"
   (cd "$repo" && cargo run --release --quiet -- --root "$root" build --quiet --output-dir "$site/handbook" --base-url "$base")
@@ -66,14 +77,30 @@ if [ "${1:-}" = "--site" ]; then
   [ "$status" = 0 ] && echo "browser checks passed on $root"
   exit "$status"
 fi
+export MIN_PAGES="${MIN_PAGES:-100}"
 echo "== build the demo handbook"
 (cd "$repo" && cargo run --release --quiet -- build --quiet --output-dir "$site/handbook" --base-url "$base")
 serve "$site" "$port"
 
 if [ "${1:-}" = "--prove" ]; then
-  # One page of a copy gets each defect; every check must then fail.
+  # One page of a copy gets each defect; every check must then fail. First the control: the
+  # clean copy passes every check, so a failure below is the defect's, not a missing tool's or
+  # a Chromium that did not start.
   victim="roles/scrum-master/index.html"
   status=0
+  for check in check_vnu check_lychee; do
+    if ! "$check" "$site" >"$tmp/control-$check.log" 2>&1; then
+      echo "CONTROL FAILED: the clean site fails $check, so nothing below would prove anything:" >&2
+      tail -n 5 "$tmp/control-$check.log" >&2
+      exit 1
+    fi
+  done
+  if ! check_axe "$site" "$base" "${victim%index.html}" >"$tmp/control-axe.log" 2>&1; then
+    echo "CONTROL FAILED: the clean page fails check_axe:" >&2
+    tail -n 5 "$tmp/control-axe.log" >&2
+    exit 1
+  fi
+  echo "control: the clean copy passes vnu, lychee and axe"
   prove() { # prove NAME CHECK SED-EXPRESSION [ARGS]
     local name="$1" check="$2" expr="$3"; shift 3
     local copy="$tmp/$name"
@@ -100,6 +127,14 @@ if [ "${1:-}" = "--prove" ]; then
     grep -m 3 'FAIL' "$tmp/missing-alt.log" | sed 's/^/    /'
   fi
   prove broken-link check_lychee 's|<div class="prose">|<div class="prose"><a href="/handbook/roles/no-such-role/">gone</a>|'
+  prove broken-anchor check_lychee 's|<div class="prose">|<div class="prose"><a href="/handbook/roles/product-owner/#no-such-heading">gone</a>|'
+  mkdir -p "$tmp/empty/handbook"
+  if check_vnu "$tmp/empty" >"$tmp/empty.log" 2>&1; then
+    echo "NOT CAUGHT: an empty build passed check_vnu" >&2
+    status=1
+  else
+    echo "caught: an empty build fails check_vnu: $(tail -n 1 "$tmp/empty.log")"
+  fi
   prove invalid-html check_vnu 's|<div class="prose">|<div class="prose"><p><div>block in a paragraph</p></span>|'
   exit "$status"
 fi
