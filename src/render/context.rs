@@ -81,6 +81,8 @@ pub struct SectionView<'a> {
     pub kind: Option<&'a str>,
     /// The team it cascades to its sprints, if any.
     pub team: Option<&'a str>,
+    /// Its print page (`print: true`), if any.
+    pub print_url: Option<String>,
     // `pages` is added by [`Views::section`], from the shared page summaries.
 }
 
@@ -339,6 +341,11 @@ impl<'a> Views<'a> {
     }
 
     /// The `section` of a section's pager listing `page_slice`.
+    /// The rendered text of section `s`'s `_index.md`.
+    pub fn section_content(&self, s: usize) -> &'a str {
+        &self.sections[s].html
+    }
+
     pub fn section(&self, s: usize, page_slice: &[usize]) -> tera::Value {
         let pages = page_slice.iter().map(|&i| self.summary_value(i)).collect();
         with_list(&self.section_view(s), "pages", pages)
@@ -367,6 +374,8 @@ impl<'a> Views<'a> {
                 .cascade
                 .get("team")
                 .and_then(serde_json::Value::as_str),
+            print_url: crate::render::print::wanted(self.site, s)
+                .then(|| self.url(&crate::render::print::path(&sec.url))),
             subsections: sec
                 .subsections
                 .iter()

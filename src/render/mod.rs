@@ -9,6 +9,7 @@ pub mod engine;
 pub mod feeds;
 pub mod glossary;
 pub mod pager;
+pub mod print;
 pub mod records;
 
 use std::collections::HashSet;
@@ -297,6 +298,9 @@ fn all_jobs(site: &Site, views: &Views) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for s in 0..site.sections.len() {
         jobs.extend(section_jobs(site, views, s, None));
+        if print::wanted(site, s) {
+            jobs.push(Job::Print(s));
+        }
     }
     for (t, tax) in site.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
@@ -359,6 +363,14 @@ pub fn render_page_outputs(
 ) -> Result<usize, Vec<Error>> {
     let mut jobs = vec![Job::Page(i)];
     jobs.extend(section_jobs(site, views, site.pages[i].section, Some(i)));
+    // The print pages that hold it: its section's and those above.
+    let mut cur = Some(site.pages[i].section);
+    while let Some(s) = cur {
+        if print::wanted(site, s) {
+            jobs.push(Job::Print(s));
+        }
+        cur = site.sections[s].parent;
+    }
     let per = site.config.paginate;
     for (t, tax) in site.taxonomies.iter().enumerate() {
         for (k, term) in tax.terms.iter().enumerate() {
@@ -387,14 +399,11 @@ pub fn render_section_outputs(
     sidebars: &Sidebars,
     s: usize,
 ) -> Result<usize, Vec<Error>> {
-    run_jobs(
-        site,
-        engine,
-        views,
-        out,
-        sidebars,
-        &section_jobs(site, views, s, None),
-    )
+    let mut jobs = section_jobs(site, views, s, None);
+    if print::wanted(site, s) {
+        jobs.push(Job::Print(s));
+    }
+    run_jobs(site, engine, views, out, sidebars, &jobs)
 }
 
 /// The pagers of section `s`; with `only`, just the one listing that page.
@@ -451,6 +460,8 @@ enum Job {
     TaxonomyList(usize),
     /// taxonomy, term, pager number, pager count, per pager, the list's pager links
     Term(usize, usize, usize, usize, usize, tera::Value),
+    /// The print page of a section: every page below it, in order, on one page.
+    Print(usize),
 }
 
 /// The template rendered once per section as the `sidebar` of its pages.
@@ -472,7 +483,7 @@ impl Sidebars {
     fn get(&self, job: &Job) -> Option<&str> {
         let slot = match *job {
             Job::Page(i) => *self.of_page.get(i)?,
-            Job::Section(s, ..) => *self.first.get(s)?,
+            Job::Section(s, ..) | Job::Print(s) => *self.first.get(s)?,
             _ => *self.first.first()?,
         };
         self.html.get(slot).map(String::as_str)
@@ -571,6 +582,17 @@ fn render_job(
                 owner,
             )
         }
+        Job::Print(s) => {
+            let sec = &site.sections[s];
+            ctx.insert_value("section", views.section(s, &[]));
+            ctx.insert("articles", &print::articles(site, engine, views, s)?);
+            let owner = sec.path.as_deref().map(|p| (p, sec.text.as_str()));
+            (
+                job_template(site, engine, job),
+                print::path(&sec.url),
+                owner,
+            )
+        }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
             ctx.insert(
@@ -665,6 +687,7 @@ fn job_template(site: &Site, engine: &Engine, job: &Job) -> String {
         }
         Job::TaxonomyList(_) => "taxonomy_list.html".into(),
         Job::Term(..) => "taxonomy_term.html".into(),
+        Job::Print(_) => print::TEMPLATE.into(),
     }
 }
 

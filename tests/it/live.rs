@@ -141,6 +141,10 @@ fn body_edits_in_the_handbook_patch_exactly_what_a_full_build_changes() {
     assert!(patch.contains_key("glossary/pod/index.html"));
     assert!(patch.contains_key("roles/index.html"), "the section pager");
     assert!(
+        patch.contains_key("roles/print/index.html"),
+        "the section's print page"
+    );
+    assert!(
         patch.len() < files.len() / 4,
         "{} of {} files re-rendered",
         patch.len(),
