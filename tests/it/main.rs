@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod errors;
 mod examples;
+mod features;
 mod first_hour;
 mod hugo;
 mod import;
