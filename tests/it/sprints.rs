@@ -455,6 +455,26 @@ fn a_sprint_report_shows_each_part_with_its_values() {
 }
 
 #[test]
+fn the_burnup_starts_at_the_planned_figure_when_an_item_is_dropped() {
+    let dir = shop();
+    let one = read(dir.path(), "public/sprints/sprint-1/index.html");
+    let charts = part(&one, "charts");
+    let burnup = &charts[charts
+        .find("<caption>Points day by day</caption>")
+        .expect("burnup")..];
+    // Day one holds the plan (17, the dropped item included); the last day the final scope:
+    // 17 − 3 dropped + 2 unplanned.
+    assert!(
+        burnup.contains("<time datetime=\"2026-05-04\">4 May</time></th><td>17</td><td>0</td>"),
+        "{burnup}"
+    );
+    assert!(
+        burnup.contains("<time datetime=\"2026-05-15\">15 May</time></th><td>16</td><td>7</td>"),
+        "{burnup}"
+    );
+}
+
+#[test]
 fn the_sprints_feed_lists_the_reports_by_their_end() {
     let dir = shop();
     let feed = read(dir.path(), "public/sprints/atom.xml");
