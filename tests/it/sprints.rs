@@ -520,3 +520,17 @@ fn an_item_listed_again_after_it_was_dropped_is_located() {
         ]
     );
 }
+
+#[test]
+fn an_inline_item_with_a_done_on_in_the_sprint_is_finished() {
+    let sprint = "---\ntitle: Sprint 1\nkind: sprint\nnumber: 1\ngoal: G\nstart: 2026-05-04\nend: 2026-05-15\nitems:\n  - {title: Label printer setup, points: 2, done_on: 2026-05-06}\n  - {title: Shelf audit, points: 1, done_on: 2026-05-20}\n---\n";
+    let dir = build_site(&[("content/sprints/sprint-1.md", sprint)]);
+    let one = read(dir.path(), "public/sprints/sprint-1/index.html");
+    assert!(
+        part(&one, "numbers").contains("<dt>Finished</dt> <dd>2 points</dd>"),
+        "{}",
+        part(&one, "numbers")
+    );
+    assert!(part(&one, "delivered").contains("Label printer setup"));
+    assert!(part(&one, "not-finished").contains("Shelf audit"));
+}
