@@ -1,8 +1,6 @@
 //! Typed records: the same page from front matter and from a data file, every validation error
 //! at its exact position, comparison tables, glossary links, guides, RACI, and bad YAML.
 
-use std::time::{Duration, Instant};
-
 use crate::common::*;
 
 /// Builds `files` through the library into `<root>/public`.
@@ -411,8 +409,12 @@ fn guide_steps_in_weight_order_with_numbers_and_prev_next() {
     assert!(second.contains("Step 2 of 3"));
     assert!(second.contains("rel=\"prev\" href=\"/path/a/\""));
     assert!(second.contains("rel=\"next\" href=\"/path/c/\""));
+    // The script keeps each list's ticks under its own key (the dark-mode code also uses
+    // localStorage, so that word alone proves nothing).
     let js = read(dir.path(), "public/theme.js");
-    assert!(js.contains("guide-checklist") && js.contains("localStorage"));
+    assert!(js.contains("document.querySelectorAll(\"ul.guide-checklist[data-checklist]\")"));
+    assert!(js.contains("\"teambook:checklist:\" + list.getAttribute(\"data-checklist\")"));
+    assert!(js.contains("window.localStorage.setItem(key, JSON.stringify(saved))"));
 }
 
 #[test]
@@ -445,20 +447,17 @@ fn raci_matrix_of_teams_with_a_legend() {
     );
 }
 
-/// A bad data file fails quickly with a located error.
+/// A bad data file fails with a located error. (How fast is for bench/, not a test.)
 fn fails_fast(name: &str, bytes: &[u8], expect: &str) {
     let dir = site(&[("teambook.yaml", "title: T\n")]);
     write(dir.path(), name, bytes);
-    let started = Instant::now();
     let f = teambook::build(&teambook::BuildOptions::new(dir.path())).unwrap_err();
-    let took = started.elapsed();
     let all: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
     assert!(all.iter().any(|e| e.contains(expect)), "{all:#?}");
-    assert!(took < Duration::from_secs(2), "{name}: {took:?}");
 }
 
 #[test]
-fn bad_yaml_in_data_files_is_a_clear_error_quickly() {
+fn bad_yaml_in_data_files_is_a_located_error() {
     let big = "- title: x\n".repeat(5_000_000);
     fails_fast(
         "data/roles.yaml",
