@@ -444,3 +444,17 @@ fn errors_are_coloured_on_a_terminal_and_never_with_no_color() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_json_data_file_nested_past_64_levels_is_refused_in_our_words() {
+    let nested = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let (dir, _) = built(&[("data/deep.json", nested(64))]);
+    assert!(dir.path().join("public/index.html").exists());
+    let dir = site(&[("data/deep.json", nested(65))]);
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("error: data/deep.json:1:65: nested too deeply (more than 64 levels)"),
+        "{err}"
+    );
+}
