@@ -458,3 +458,85 @@ fn a_json_data_file_nested_past_64_levels_is_refused_in_our_words() {
         "{err}"
     );
 }
+
+#[test]
+fn template_functions_and_filters_return_their_values() {
+    let template = r#"<main>
+C:{% for r in collection(name="roles") %}{{ r.id }},{% endfor %}
+R:{% set sm = record(kind="role", id="scrum-master") %}{{ sm.summary }}
+G:{% for g in glossary_index() %}{{ g.title }}={% for t in g.items %}{{ t.title }};{% endfor %} {% endfor %}
+A:{% for g in antipattern_groups() %}{{ g.title }}={% for i in g.items %}{{ i.title }};{% endfor %} {% endfor %}
+D:{% for f in definition_of_done() %}{{ f.title }}={{ f.items | join(sep="/") }} {% endfor %}
+T:{% set t = role_table(roles="scrum-master,product-owner") %}{% for r in t.roles %}{{ r.title }}@{{ r.url }},{% endfor %}{% for row in t.rows %}{{ row.label }}={{ row.cells | join(sep="|") }}{% endfor %}
+U:{{ url(path="/roles/") }}
+F:{{ "Team Rituals & More" | slugify }} {{ "a b&c" | urlencode }} {{ config.params | json_encode | safe }} {{ page.date | date(format="%d %B %Y") }} {{ "*hi*" | markdown(inline=true) | safe }}
+</main>"#;
+    let (dir, _) = built(&[
+        (
+            "teambook.yaml",
+            "base_url: https://example.org/hb/\nparams: {team: ops}\n",
+        ),
+        (
+            "data/roles.yaml",
+            "- {title: Scrum Master, slug: scrum-master, weight: 2, summary: Keeps the flow., aspects: {metrics: Cycle time}}\n- {title: Product Owner, slug: product-owner, weight: 1, summary: Picks the work., aspects: {metrics: Outcomes}}\n",
+        ),
+        (
+            "data/antipatterns.yaml",
+            "- {title: Note taker, role: scrum-master, problem: Writes minutes., solution: Facilitates.}\n",
+        ),
+        (
+            "data/glossary.yaml",
+            "- {title: Pod, short: A group of containers.}\n- {title: Node, short: A machine.}\n- {title: Ingress, short: The way in.}\n",
+        ),
+        (
+            "data/factors.yaml",
+            "- {title: Config, number: 3, principle: Config in env., definition_of_done: [No secrets]}\n- {title: Codebase, number: 1, principle: One repo., definition_of_done: [One repo per app, CI builds it]}\n",
+        ),
+        ("templates/fns.html", template),
+        (
+            "content/fns.md",
+            "---\ntitle: Fns\ndate: 2026-03-01\nlayout: fns\n---\n",
+        ),
+    ]);
+    assert_eq!(
+        read(dir.path(), "public/fns/index.html"),
+        "<main>
+C:product-owner,scrum-master,
+R:Keeps the flow.
+G:I=Ingress; N=Node; P=Pod; \nA:Scrum Master=Note taker; \nD:Codebase=One repo per app/CI builds it Config=No secrets \nT:Scrum Master@/hb/roles/scrum-master/,Product Owner@/hb/roles/product-owner/,Metrics=Cycle time|Outcomes
+U:/hb/roles/
+F:team-rituals-more a%20b%26c {\"team\":\"ops\"} 01 March 2026 <em>hi</em>
+</main>"
+    );
+}
+
+#[test]
+fn taxonomy_templates_get_their_terms_and_pages() {
+    let (dir, _) = built(&[
+        (
+            "templates/taxonomy_list.html",
+            "<main>{{ taxonomy.name }}:{% for t in taxonomy.terms %}{{ t.name }}={{ t.slug }}@{{ t.url }}#{{ t.count }};{% endfor %}</main>",
+        ),
+        (
+            "templates/taxonomy_term.html",
+            "<main>{{ taxonomy.name }}/{{ term.name }} {{ term.count }}:{% for p in term.pages %}{{ p.title }};{% endfor %}</main>",
+        ),
+        (
+            "content/posts/a.md",
+            "---\ntitle: Tagged\ntags: [On Call, pager]\n---\n",
+        ),
+        (
+            "content/posts/b.md",
+            "---\ntitle: Tagged two\ntags: [On Call]\n---\n",
+        ),
+    ]);
+    let root = dir.path();
+    assert_eq!(
+        read(root, "public/tags/index.html"),
+        "<main>tags:On Call=on-call@/tags/on-call/#2;pager=pager@/tags/pager/#1;</main>"
+    );
+    assert_eq!(
+        read(root, "public/tags/on-call/index.html"),
+        "<main>tags/On Call 2:Tagged;Tagged two;</main>"
+    );
+}
