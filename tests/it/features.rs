@@ -540,3 +540,31 @@ fn taxonomy_templates_get_their_terms_and_pages() {
         "<main>tags/On Call 2:Tagged;Tagged two;</main>"
     );
 }
+
+#[test]
+fn markdown_options_and_the_factor_shortcodes() {
+    let factors = "- {title: Config, number: 3, principle: Config in env., definition_of_done: [No secrets]}\n- {title: Codebase, number: 1, principle: One repo., definition_of_done: [One repo per app]}\n";
+    let page = "---\ntitle: F\n---\n{{< factors >}}\n\n{{< definition_of_done >}}\n\n\"Quoted\" -- dash... <b>raw</b>\n";
+    let (dir, _) = built(&[("data/factors.yaml", factors), ("content/f.md", page)]);
+    let html = read(dir.path(), "public/f/index.html");
+    assert!(html.contains("<ol class=\"factors\">\n<li value=\"1\"><a href=\"/factors/codebase/\">Codebase</a>: <em>One repo.</em></li>\n<li value=\"3\"><a href=\"/factors/config/\">Config</a>: <em>Config in env.</em></li>\n</ol>"), "{html}");
+    assert!(html.contains("<h3 id=\"dod-codebase\"><a href=\"/factors/codebase/\">Codebase</a></h3>\n<ul class=\"checklist\">\n<li>One repo per app</li>\n</ul>\n<h3 id=\"dod-config\">"), "{html}");
+    // Defaults: smart punctuation and raw HTML.
+    assert!(
+        html.contains("<p>“Quoted” – dash… <b>raw</b></p>"),
+        "{html}"
+    );
+    let (dir, _) = built(&[
+        (
+            "teambook.yaml",
+            "markdown:\n  smart_punctuation: false\n  unsafe_html: false\n",
+        ),
+        ("data/factors.yaml", factors),
+        ("content/f.md", page),
+    ]);
+    let html = read(dir.path(), "public/f/index.html");
+    assert!(
+        html.contains("<p>\"Quoted\" -- dash... &lt;b&gt;raw&lt;/b&gt;</p>"),
+        "{html}"
+    );
+}
