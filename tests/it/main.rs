@@ -5,6 +5,7 @@ mod common;
 mod build;
 mod cli;
 mod corpus;
+mod docs;
 mod errors;
 mod examples;
 mod features;
