@@ -300,8 +300,10 @@ fn a_broken_save_shows_the_overlay_and_keeps_the_last_good_page() {
     assert!(!body.contains("Broken version."), "{body}");
     assert!(body.contains("id=\"teambook-overlay\""), "{body}");
     assert!(body.contains("content/page.md:2:8"), "{body}");
-    // A tab opened while broken is told at once.
-    let late = server.events();
+    // A tab opened while broken is told at once: its `ready` event carries the report.
+    let (late, ready) = server.events_with_ready();
+    assert!(ready.contains("content/page.md:2:8"), "{ready}");
+    assert!(ready.contains("title: [unclosed"), "{ready}");
     drop(late);
 
     save(
@@ -393,22 +395,30 @@ fn paths_out_of_the_site_are_refused_without_contents() {
     let server = Server::start(root, &[]);
     let key = outside.path().join("key.txt");
     let absolute = format!("/{}", key.display());
-    for path in [
-        "/../secret.txt",
-        "/../../../../etc/passwd",
-        "/%2e%2e/secret.txt",
-        "/%2E%2E/%2e%2e/etc/passwd",
-        "/page/..%2f..%2fsecret.txt",
-        "/..%5csecret.txt",
-        "//etc/passwd",
-        absolute.as_str(),
-        "/secret.txt",
-        "/teambook.yaml",
-        "/content/page.md",
-        "/key.txt",
+    // README: `..` (encoded or not), backslashes, empty segments and absolute paths get 400;
+    // anything else not in the site gets 404, the site's 404.html.
+    let not_found = server.get("/no-such-page/");
+    assert_eq!(not_found.0, 404);
+    assert!(not_found.1.contains("<title>"), "{}", not_found.1);
+    for (path, want) in [
+        ("/../secret.txt", 400),
+        ("/../../../../etc/passwd", 400),
+        ("/%2e%2e/secret.txt", 400),
+        ("/%2E%2E/%2e%2e/etc/passwd", 400),
+        ("/page/..%2f..%2fsecret.txt", 400),
+        ("/..%5csecret.txt", 400),
+        ("//etc/passwd", 400),
+        (absolute.as_str(), 400),
+        ("/secret.txt", 404),
+        ("/teambook.yaml", 404),
+        ("/content/page.md", 404),
+        ("/key.txt", 404),
     ] {
         let (status, body) = server.get(path);
-        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert_eq!(status, want, "{path}");
+        if want == 404 {
+            assert_eq!(body, not_found.1, "{path}: the site's 404.html");
+        }
         assert!(!body.contains("TOPSECRET"), "{path} leaked a file");
         assert!(!body.contains("root:"), "{path} leaked /etc/passwd");
     }
