@@ -25,8 +25,11 @@
     var box = document.getElementById("teambook-overlay");
     if (box) box.remove();
   }
+  // Every event carries JSON data (`null` when there is nothing to say): EventSource drops an
+  // event without data.
   source.addEventListener("ready", function (e) {
-    if (e.data) showError(JSON.parse(e.data)); else clearError();
+    var report = JSON.parse(e.data);
+    if (report) showError(report); else clearError();
   });
   source.addEventListener("error", function (e) {
     if (e.data) showError(JSON.parse(e.data));

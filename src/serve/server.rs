@@ -275,10 +275,12 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
+/// The JSON data of an event. Never empty: a browser's EventSource drops an event without a
+/// `data:` line, so `css`, `clear` and an error-free `ready` carry `null`.
 fn signal_data(signal: &Signal) -> String {
     match signal {
         Signal::Reload(paths) => serde_json::to_string(paths).unwrap_or_default(),
-        Signal::Css | Signal::Clear => String::new(),
+        Signal::Css | Signal::Clear => "null".into(),
         Signal::Error(report) => serde_json::to_string(report).unwrap_or_default(),
     }
 }
@@ -296,6 +298,21 @@ fn to_event(signal: &Signal) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_event_carries_json_data_a_browser_dispatches() {
+        for (signal, data) in [
+            (Signal::Css, "null"),
+            (Signal::Clear, "null"),
+            (
+                Signal::Reload(vec!["a/index.html".into()]),
+                "[\"a/index.html\"]",
+            ),
+            (Signal::Error("x.md:1:1: bad".into()), "\"x.md:1:1: bad\""),
+        ] {
+            assert_eq!(signal_data(&signal), data);
+        }
+    }
 
     #[test]
     fn request_paths_map_to_output_files() {

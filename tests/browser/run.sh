@@ -2,7 +2,8 @@
 # Browser tests of the default theme on the demo handbook, in Chromium:
 #   axe-core (WCAG 2 A, AA; light and dark) on every page, the Nu HTML Checker on every HTML
 #   file, lychee (offline, with fragments) on the output, the dark-mode toggle, the sidebar
-#   with the keyboard, search, and screenshots saved under target/browser-artifacts/.
+#   with the keyboard, search, screenshots saved under target/browser-artifacts/, and serve's
+#   reload script (serve.js, on a site of its own).
 # usage: tests/browser/run.sh           run every check; exit 1 on any failure
 #        tests/browser/run.sh --site DIR the Nu checker, lychee and axe on the site in DIR
 #                                       (the behaviour checks know the demo's pages only)
@@ -149,5 +150,7 @@ run "Nu HTML Checker (errors only) on every HTML file" check_vnu "$site"
 run "lychee --offline --include-fragments" check_lychee "$site"
 run "axe-core WCAG 2 A + AA on every page, light and dark" check_axe "$site" "$base"
 run "dark mode, sidebar keyboard, search, screenshots" node "$here/behaviour.js" "$base" "$artifacts"
+run "serve: a tab reloads for its own page only, stylesheets swap, the overlay clears" \
+  node "$here/serve.js" "${CARGO_TARGET_DIR:-$repo/target}/release/teambook"
 [ "$status" = 0 ] && echo "browser tests passed; screenshots in $artifacts"
 exit "$status"
