@@ -220,6 +220,9 @@ fn sitemap(site: &Site, views: &Views) -> String {
             entry(&term.url, None);
         }
     }
+    for pair in &views.records.pairs {
+        entry(&pair.path, None);
+    }
     out.push_str("</urlset>\n");
     out
 }

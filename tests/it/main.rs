@@ -12,6 +12,7 @@ mod hugo;
 mod import;
 mod live;
 mod output;
+mod pairs;
 mod print;
 mod records;
 mod search;
