@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::common::{copy_site, fixture, read, run, site, tree};
+use crate::common::{copy_site, fixture, read, run, site, tree, write};
 
 fn fixtures(name: &str) -> String {
     fixture("import").join(name).display().to_string()
@@ -994,4 +994,88 @@ fn two_teams_into_a_site_without_team_records_are_refused_at_the_second_teams_ro
         "{err}"
     );
     assert!(!dir.path().join("data").exists() && !dir.path().join("content").exists());
+}
+
+#[test]
+fn github_projects_take_the_team_from_the_field_the_config_names() {
+    // GitHub Projects has no team field; this project has a single-select field "Squad".
+    let dir = shop(&[(
+        "teambook.yaml",
+        "title: Shop\nimport:\n  team: {column: Squad, values: {\"Checkout squad\": payments}}\n",
+    )]);
+    let root = dir.path();
+    let file = root.join("items.json");
+    let item = |n: u32, title: &str, squad: &str, sprint: &str, start: &str| {
+        format!(
+            r#"{{"content":{{"type":"Issue","number":{n},"title":"{title}"}},"status":"Todo","squad":"{squad}","sprint":{{"title":"{sprint}","startDate":"{start}","duration":14}}}}"#
+        )
+    };
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"items":[{},{},{}]}}"#,
+            item(
+                1,
+                "Refund to the card",
+                "Checkout squad",
+                "Sprint 4",
+                "2025-07-14"
+            ),
+            item(2, "Rank exact matches", "Search", "Sprint 4", "2025-07-21"),
+            item(
+                3,
+                "Retry a declined card",
+                "Paymnts",
+                "Sprint 4",
+                "2025-07-14"
+            ),
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = import(root, &[file.to_str().unwrap(), "--as-of", "2025-07-21"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("items[2] (\"Retry a declined card\"): field \"squad\": \"Paymnts\" is no team of this site (did you mean \"payments\"?)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(!root.join("content").exists() && !root.join("data/backlog.yaml").exists());
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("Paymnts", "Checkout squad");
+    std::fs::write(&file, text).unwrap();
+    let (code, out, err) = import(root, &[file.to_str().unwrap(), "--as-of", "2025-07-21"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Each team's sprint 4, with the dates of its own iteration.
+    assert!(
+        read(root, "content/sprints/payments/sprint-4.md").contains(
+            "number: 4\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: 2025-07-14\nend: 2025-07-27\nitems:\n  - \"#1\"\n  - \"#3\"\n---\n"
+        )
+    );
+    assert!(
+        read(root, "content/sprints/search/sprint-4.md")
+            .contains("start: 2025-07-21\nend: 2025-08-03\nitems:\n  - \"#2\"\n---\n")
+    );
+}
+
+#[test]
+fn an_export_without_teams_into_sprints_of_teams_says_which_column_to_name() {
+    let dir = shop(&[(
+        "content/sprints/payments/_index.md",
+        "---\ntitle: \"Payments sprints\"\ncascade:\n  kind: sprint\n  team: payments\n---\n",
+    )]);
+    let root = dir.path();
+    write(
+        root,
+        "content/sprints/payments/sprint-1.md",
+        b"---\ntitle: Sprint 1\nnumber: 1\ngoal: \"Cards\"\nstart: 2025-06-02\nend: 2025-06-13\n---\n",
+    );
+    let before = tree(root);
+    let (code, _, err) = import(root, &[&fixtures("github.tsv"), "--as-of", "2025-08-08"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("github.tsv:1:1: this site's sprints belong to teams (payments, search), but this export names no team; say which column holds it: `import: {team: {column: \"Team\"}}`"),
+        "{err}"
+    );
+    assert_eq!(tree(root), before);
 }
