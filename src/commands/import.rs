@@ -91,7 +91,7 @@ pub fn import(root: &Path, req: &Request) -> Result<Outcome, Vec<Error>> {
         .map(|c| {
             Error::file(
                 &c.path,
-                "the import would create this file, but it exists and is not a sprint page it reads; move it, or give it `kind: sprint` and its `number:`",
+                "the import would create this file, but it exists and is none the import reads (a sprint page says `kind: sprint` and `number:`; a team's sprint folder's _index.md cascades `kind: sprint` and `team:`); move it, or give it those",
             )
         })
         .collect();

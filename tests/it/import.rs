@@ -1079,3 +1079,22 @@ fn an_export_without_teams_into_sprints_of_teams_says_which_column_to_name() {
     );
     assert_eq!(tree(root), before);
 }
+
+#[test]
+fn a_team_folder_index_that_is_there_already_is_never_written_over() {
+    // content/sprints/payments/_index.md is a plain section: it cascades nothing, so the
+    // import would make the folder's index, and refuses.
+    let index = "---\ntitle: Payments\n---\nOur notes.\n";
+    let dir = shop(&[("content/sprints/payments/_index.md", index)]);
+    let before = tree(dir.path());
+    let (code, out, err) = import(
+        dir.path(),
+        &[&fixtures("linear-teams.csv"), "--as-of", "2025-07-11"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("content/sprints/payments/_index.md: the import would create this file, but it exists and is none the import reads"),
+        "{err}"
+    );
+    assert_eq!(tree(dir.path()), before);
+}
