@@ -1398,4 +1398,64 @@ mod tests {
             )
         );
     }
+
+    #[test]
+    fn two_teams_sprint_3_pages_each_get_their_teams_items() {
+        let mut a = item("A-1", 3.0, vec![3]);
+        a.team = Some("apps".into());
+        let mut b = item("B-1", 2.0, vec![3]);
+        b.team = Some("billing".into());
+        let export = Export {
+            tool: super::super::Tool::Linear,
+            items: vec![a, b],
+            sprints: BTreeMap::new(),
+            full_history: false,
+            skipped: Vec::new(),
+        };
+        let page = |team_line: &str| {
+            format!("---\n{team_line}number: 3\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n---\n")
+        };
+        let site = SiteFiles {
+            backlog_path: "data/backlog.yaml".into(),
+            backlog: None,
+            sprint_pages: vec![
+                ("content/sprints/apps/sprint-3.md".into(), page("")),
+                (
+                    "content/sprints/sprint-3.md".into(),
+                    page("team: billing\n"),
+                ),
+            ],
+            sprint_dir: "content/sprints".into(),
+            sprint_folders: vec![
+                ("content/sprints".into(), None),
+                ("content/sprints/apps".into(), Some("apps".into())),
+            ],
+            teams: Vec::new(),
+        };
+        assert_eq!(site.sprint_teams(), (true, true));
+        let opts = Options {
+            sprint: None,
+            start: None,
+            end: None,
+            as_of: jiff::civil::date(2025, 6, 1),
+        };
+        let p = plan(&export, &site, &opts).unwrap();
+        assert_eq!(
+            text_of(&p, "content/sprints/apps/sprint-3.md"),
+            Some("---\nnumber: 3\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n  - A-1\n---\n")
+        );
+        assert_eq!(
+            text_of(&p, "content/sprints/sprint-3.md"),
+            Some(
+                "---\nteam: billing\nnumber: 3\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n  - B-1\n---\n"
+            )
+        );
+        assert_eq!(
+            p.updated_pages,
+            [
+                (Some("apps".to_string()), 3),
+                (Some("billing".to_string()), 3)
+            ]
+        );
+    }
 }
