@@ -200,6 +200,7 @@ fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool)
         drafts: args.drafts,
         future: args.future,
         check_only,
+        stale: args.stale,
         ..BuildOptions::new(root)
     };
     match teambook::build(&opts) {

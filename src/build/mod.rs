@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::load::{self, Sources};
 use crate::model::{self, Site};
-use crate::parse::frontmatter::Date;
 use crate::parse::highlight::Highlighter;
 use crate::render::cache::BodyCache;
 use crate::render::content::Content;
@@ -44,6 +43,8 @@ pub struct BuildOptions {
     pub check_only: bool,
     /// The instant that decides what is "future" and "expired"; `None` means now.
     pub now: Option<jiff::Timestamp>,
+    /// `check --stale`: a page whose `review_by` date has passed is an error.
+    pub stale: bool,
 }
 
 impl BuildOptions {
@@ -56,6 +57,7 @@ impl BuildOptions {
             future: false,
             check_only: false,
             now: None,
+            stale: false,
         }
     }
 }
@@ -102,7 +104,7 @@ pub struct Input {
     /// What the site asks for that teambook does not honour.
     pub notes: Vec<String>,
     /// The last commit date of each content file, in a Git checkout.
-    pub commits: std::collections::HashMap<PathBuf, Date>,
+    pub commits: std::collections::HashMap<PathBuf, load::git::LastCommit>,
 }
 
 /// Stages 2–3: the site model, its records checked, and the sprint reports computed.
@@ -265,8 +267,20 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
     // In a Git checkout, a page without `lastmod` was last updated by its file's last commit.
     for page in &mut site.pages {
         if page.meta.lastmod.is_none() {
-            page.meta.lastmod = input.commits.get(&page.path).cloned();
+            if let Some(c) = input.commits.get(&page.path) {
+                page.meta.lastmod = Some(c.date.clone());
+                page.updated_by = Some(c.author.clone()).filter(|a| !a.is_empty());
+            }
         }
+    }
+    // Page ownership: `review_by` is a date; with `--stale`, one that has passed is an error.
+    let today = include
+        .now
+        .in_tz("UTC")
+        .map_or_else(|_| jiff::civil::Date::constant(2000, 1, 1), |z| z.date());
+    let problems = review_problems(&mut site, today, opts.stale);
+    if !problems.is_empty() {
+        return Err(problems.into());
     }
     // Typed records: checked against their kinds; data-file records get pages. Backlog and
     // sprint files may spell keys `Business Value`; they are read as `business_value`.
@@ -278,6 +292,54 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
     // Sprint reports: checked against the backlog, metrics and charts computed.
     let sprints = Arc::new(crate::report::sprints::analyse(&site, &data_files)?);
     Ok(Model { site, sprints })
+}
+
+/// `review_by` values that are no date, and with `stale`, the pages past their review date,
+/// each at its `review_by:` line.
+fn review_problems(site: &mut model::Site, today: jiff::civil::Date, stale: bool) -> Vec<Error> {
+    let mut out = Vec::new();
+    for page in &mut site.pages {
+        let Some(value) = page.meta.params.get("review_by") else {
+            continue;
+        };
+        let (line, col) = crate::config::key_position(&page.text, "review_by", 1).unwrap_or((1, 1));
+        let text = value.as_str().map(str::trim).unwrap_or_default();
+        match text.get(..10).unwrap_or(text).parse::<jiff::civil::Date>() {
+            Err(_) => out.push(
+                Error::at(
+                    &page.path,
+                    &page.text,
+                    line,
+                    col,
+                    format!(
+                        "`review_by` must be a date like 2027-03-01, found `{}`",
+                        value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_string)
+                    ),
+                )
+                .with_help("the day by which someone should check that the page is still true"),
+            ),
+            Ok(due) if stale && due < today => {
+                page.review_due = Some(true);
+                let owner = page
+                    .meta
+                    .params
+                    .get("owner")
+                    .and_then(serde_json::Value::as_str)
+                    .map_or_else(
+                        || " (no `owner:`)".to_string(),
+                        |o| format!(" (owner: {o})"),
+                    );
+                out.push(
+                    Error::at(&page.path, &page.text, line, col, format!("due for review since {due}{owner}"))
+                        .with_help("check that the page is still true, then move `review_by:` to the next date"),
+                );
+            }
+            Ok(due) => page.review_due = Some(due < today),
+        }
+    }
+    out
 }
 
 /// Stage 4a: the engine, every body (from the cache when unchanged), glossary links, link

@@ -468,6 +468,8 @@ fn build_pages(
             bundle,
             prev: None,
             next: None,
+            updated_by: None,
+            review_due: None,
         });
     }
     pages

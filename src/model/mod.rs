@@ -33,6 +33,10 @@ pub struct Page {
     pub bundle: Option<PathBuf>,
     pub prev: Option<usize>,
     pub next: Option<usize>,
+    /// Who made the last commit of the file, when "last updated" comes from Git.
+    pub updated_by: Option<String>,
+    /// With a `review_by` date: whether it has passed.
+    pub review_due: Option<bool>,
 }
 
 impl Page {

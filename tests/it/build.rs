@@ -435,7 +435,7 @@ fn last_updated_falls_back_to_the_last_git_commit() {
             .arg("-C")
             .arg(dir.path())
             .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_NAME", "Ana Lima")
             .env("GIT_AUTHOR_EMAIL", "t@example.org")
             .env("GIT_COMMITTER_NAME", "t")
             .env("GIT_COMMITTER_EMAIL", "t@example.org")
@@ -459,13 +459,15 @@ fn last_updated_falls_back_to_the_last_git_commit() {
     assert_eq!(code, 0, "{err}");
     let a = read(dir.path(), "public/a/index.html");
     assert!(
-        a.contains("Last updated <time datetime=\"2026-04-05\">"),
+        a.contains(
+            "Last updated <time datetime=\"2026-04-05\">5 April 2026</time> by Ana Lima</p>"
+        ),
         "{a}"
     );
     let b = read(dir.path(), "public/b/index.html");
     assert!(
-        b.contains("datetime=\"2025-02-03\""),
-        "front matter wins: {b}"
+        b.contains("datetime=\"2025-02-03\">3 February 2025</time></p>"),
+        "front matter wins, and names nobody: {b}"
     );
     let c = read(dir.path(), "public/c/index.html");
     assert!(!c.contains("Last updated"), "uncommitted file: {c}");
@@ -805,4 +807,59 @@ fn a_build_removes_what_a_killed_build_left() {
     assert!(!root.join(format!(".public.teambook-{dead}")).exists());
     assert!(!scratch.exists());
     assert!(alive.exists());
+}
+
+#[test]
+fn pages_show_their_owner_and_review_date_and_check_stale_lists_the_overdue() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "content/on-call.md",
+            "---\ntitle: On call\nowner: Maya\nreview_by: 2026-10-01\n---\nHow on call works.\n",
+        ),
+        (
+            "content/rota.md",
+            "---\ntitle: Rota\nreview_by: 2999-01-31\n---\nWho is on call.\n",
+        ),
+        ("content/plain.md", "---\ntitle: Plain\n---\nNo owner.\n"),
+    ]);
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(read(dir.path(), "public/on-call/index.html").contains(
+        "<p class=\"ownership\">Owner: Maya · <strong class=\"overdue\">Due for review since <time datetime=\"2026-10-01\">1 October 2026</time></strong></p>"
+    ));
+    assert!(read(dir.path(), "public/rota/index.html").contains(
+        "<p class=\"ownership\">Next review by <time datetime=\"2999-01-31\">31 January 2999</time></p>"
+    ));
+    assert!(!read(dir.path(), "public/plain/index.html").contains("ownership"));
+    // `check --stale` fails on the overdue page only, at its `review_by:` line.
+    let out = teambook()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["check", "--stale"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "error: content/on-call.md:4:1: due for review since 2026-10-01 (owner: Maya)"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    // A review date that is no date is an error in every build.
+    write(
+        dir.path(),
+        "content/rota.md",
+        b"---\ntitle: Rota\nreview_by: soon\n---\nx\n",
+    );
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "content/rota.md:3:1: `review_by` must be a date like 2027-03-01, found `soon`"
+        ),
+        "{err}"
+    );
 }

@@ -45,6 +45,9 @@ const PAGE_KEYS: &[&str] = &[
     "params",
     "glossary",
     "toc",
+    // Page ownership: who keeps the page true, and when to look again.
+    "owner",
+    "review_by",
 ];
 
 /// A record as read, before cross-record checks.
@@ -386,6 +389,8 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
                     bundle: None,
                     prev: None,
                     next: None,
+                    updated_by: None,
+                    review_due: None,
                 });
                 let p = site.pages.len() - 1;
                 site.sections[section].pages.push(p);
