@@ -264,6 +264,11 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
     let mut site = model::assemble(config.clone(), sources.content.clone(), include)?;
+    site.snippets = sources
+        .snippets
+        .iter()
+        .map(|f| (load::slash_path(&f.path), f.text.clone()))
+        .collect();
     // In a Git checkout, a page without `lastmod` was last updated by its file's last commit.
     for page in &mut site.pages {
         if page.meta.lastmod.is_none() {

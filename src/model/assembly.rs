@@ -60,6 +60,7 @@ pub fn assemble(
         by_source,
         urls,
         records: records::Records::default(),
+        snippets: HashMap::new(),
     })
 }
 

@@ -119,6 +119,8 @@ pub struct Site {
     pub urls: HashMap<String, PathBuf>,
     /// Typed records, filled by [`records::collect`] after assembly.
     pub records: records::Records,
+    /// Markdown files under `snippets/` (root-relative `/` path → text), for `include`.
+    pub snippets: HashMap<String, String>,
 }
 
 /// "my-first_post" → "My First Post", as Hugo titles pages without a title.

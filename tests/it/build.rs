@@ -863,3 +863,66 @@ fn pages_show_their_owner_and_review_date_and_check_stale_lists_the_overdue() {
         "{err}"
     );
 }
+
+#[test]
+fn includes_render_snippets_in_place_and_refuse_cycles_and_missing_files() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nBefore.\n\n{{< include \"snippets/on-call.md\" >}}\n\nAfter.\n",
+        ),
+        (
+            "snippets/on-call.md",
+            "Page the **on-call** engineer.\n\n{{< include \"rota.md\" >}}\n",
+        ),
+        ("snippets/rota.md", "The rota is *weekly*.\n"),
+    ]);
+    let cache = tempfile::tempdir().unwrap();
+    let run = |root: &std::path::Path| {
+        let out = teambook()
+            .env("TEAMBOOK_CACHE_DIR", cache.path())
+            .arg("--root")
+            .arg(root)
+            .args(["build", "--quiet"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(dir.path()), (Some(0), String::new()));
+    let html = read(dir.path(), "public/a/index.html");
+    assert!(html.contains("<p>Before.</p>\n<p>Page the <strong>on-call</strong> engineer.</p>\n<p>The rota is <em>weekly</em>.</p>\n<p>After.</p>"), "{html}");
+    // Snippets are not pages.
+    assert!(!dir.path().join("public/snippets").exists());
+    // A changed snippet reaches the page on the next build, cache or not.
+    write(dir.path(), "snippets/rota.md", b"The rota is *monthly*.\n");
+    assert_eq!(run(dir.path()).0, Some(0));
+    assert!(read(dir.path(), "public/a/index.html").contains("The rota is <em>monthly</em>."));
+    // A cycle, at the include in the page, with the chain spelled out.
+    write(
+        dir.path(),
+        "snippets/rota.md",
+        b"See {{< include \"on-call.md\" >}}\n",
+    );
+    let (code, err) = run(dir.path());
+    assert_eq!(code, Some(1));
+    assert!(err.contains("error: content/a.md:6:1: "), "{err}");
+    assert!(err.contains("`snippets/on-call.md` includes itself (content/a.md → snippets/on-call.md → snippets/rota.md → snippets/on-call.md)"), "{err}");
+    // A missing snippet, with the nearest name.
+    write(dir.path(), "snippets/rota.md", b"Weekly.\n");
+    write(
+        dir.path(),
+        "content/a.md",
+        b"---\ntitle: A\n---\n{{< include \"snippets/on-cal.md\" >}}\n",
+    );
+    let (code, err) = run(dir.path());
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("error: content/a.md:4:1: ")
+            && err.contains("no snippet `snippets/on-cal.md`; did you mean `snippets/on-call.md`?"),
+        "{err}"
+    );
+}
