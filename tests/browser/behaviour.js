@@ -1,6 +1,6 @@
 // The theme's behaviour in Chromium: the dark-mode toggle and its memory, the sidebar with the
-// keyboard only, search (a glossary term finds its page), a code block's Copy button by
-// keyboard, and screenshots of eight pages at 1280 and 375 px (saved under <artifacts>).
+// keyboard only, search (a glossary term finds its page), a code block's Copy button and tabs
+// (without JavaScript) by keyboard, and screenshots of eight pages at 1280 and 375 px (saved under <artifacts>).
 // usage: node behaviour.js <base url> <artifacts dir>; exits 1 on any failure.
 "use strict";
 const fs = require("fs");
@@ -174,6 +174,26 @@ async function copyButton(browser, base) {
   await ctx.close();
 }
 
+// Tabs without JavaScript: each title is a control reached by Tab, Enter opens its tab and
+// closes the one open before (an exclusive <details> group), and only the open tab's text shows.
+async function tabs(browser, base) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(base + "about/", { waitUntil: "load" });
+  const titles = page.locator(".tabs > details.tab > summary");
+  check((await titles.count()) === 3, `tabs: ${await titles.count()} tab titles on /about/, want 3`);
+  const reached = await tabTo(page, () => document.activeElement.tagName === "SUMMARY" && document.activeElement.textContent === "Linux", 200);
+  check(reached, "tabs: the Linux tab is reachable with Tab, without JavaScript");
+  if (reached) {
+    await page.keyboard.press("Enter");
+    const open = await page.evaluate(() => [...document.querySelectorAll(".tabs > details.tab")].map((d) => d.open));
+    check(JSON.stringify(open) === "[false,true,false]", `tabs: Enter opens Linux alone (${JSON.stringify(open)})`);
+    check(await page.getByText("~/.local/bin").isVisible(), "tabs: the Linux text shows");
+    check(!(await page.getByText("system settings").isVisible()), "tabs: the Windows text stays hidden");
+  }
+  await ctx.close();
+}
+
 (async () => {
   const [base, out] = process.argv.slice(2);
   const browser = await launch();
@@ -181,7 +201,8 @@ async function copyButton(browser, base) {
   await sidebarKeyboard(browser, base);
   await search(browser, base);
   await copyButton(browser, base);
+  await tabs(browser, base);
   await screenshots(browser, base, out);
   await browser.close();
-  console.log(process.exitCode ? "behaviour: failures above" : "behaviour: dark mode, sidebar keyboard, search, copy button and screenshots ok");
+  console.log(process.exitCode ? "behaviour: failures above" : "behaviour: dark mode, sidebar keyboard, search, copy button, tabs and screenshots ok");
 })().catch((e) => { fail(e.stack); });

@@ -926,3 +926,31 @@ fn includes_render_snippets_in_place_and_refuse_cycles_and_missing_files() {
         "{err}"
     );
 }
+
+#[test]
+fn tabs_are_an_exclusive_group_of_details_and_bad_tabs_are_located() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "content/install.md",
+            "---\ntitle: Install\n---\n{{< tabs id=\"os\" >}}\n=== \"macOS\"\n\nUse **brew**.\n\n=== \"Linux\"\n\nUse apt.\n{{< /tabs >}}\n",
+        ),
+    ]);
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(dir.path(), "public/install/index.html");
+    assert!(html.contains("<details class=\"tab\" name=\"tabs-os\" open>\n<summary>macOS</summary>\n<div class=\"tab-panel\">\n<p>Use <strong>brew</strong>.</p>"), "{html}");
+    assert!(html.contains("<details class=\"tab\" name=\"tabs-os\">\n<summary>Linux</summary>\n<div class=\"tab-panel\">\n<p>Use apt.</p>"), "{html}");
+    write(
+        dir.path(),
+        "content/install.md",
+        b"---\ntitle: Install\n---\nIntro.\n\n{{< tabs >}}\nNo title line.\n{{< /tabs >}}\n",
+    );
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("content/install.md:6:1")
+            && err.contains("tabs: text before the first `=== \"Title\"` line"),
+        "{err}"
+    );
+}
