@@ -294,9 +294,92 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
         model::records::values::restore_lines(&mut errors, &sources.data_files);
         errors
     })?;
+    let problems = section_options(&site);
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
     // Sprint reports: checked against the backlog, metrics and charts computed.
     let sprints = Arc::new(crate::report::sprints::analyse(&site, &data_files)?);
     Ok(Model { site, sprints })
+}
+
+/// A section's `print` (true or false) and `role_pairs` (true, false, or a list of
+/// `"a vs b"` naming two roles of that section), each at its line in the `_index.md`.
+fn section_options(site: &model::Site) -> Vec<Error> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    for (s, sec) in site.sections.iter().enumerate() {
+        let Some(path) = sec.path.as_deref() else {
+            continue;
+        };
+        let at = |key: &str| crate::config::key_position(&sec.text, key, 1).unwrap_or((1, 1));
+        if let Some(v) = sec.meta.params.get("print").filter(|v| !v.is_boolean()) {
+            let (line, col) = at("print");
+            out.push(
+                Error::at(
+                    path,
+                    &sec.text,
+                    line,
+                    col,
+                    format!("`print` must be true or false, found {v}"),
+                )
+                .with_help(
+                    "`print: true` gives the section a page holding all its pages, to print",
+                ),
+            );
+        }
+        let Some(v) = sec.meta.params.get("role_pairs") else {
+            continue;
+        };
+        let (line, col) = at("role_pairs");
+        let roles: Vec<&str> = site
+            .records
+            .by_kind
+            .get("role")
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &site.records.list[i])
+            .filter(|r| site.pages[r.page].section == s)
+            .map(|r| r.id.as_str())
+            .collect();
+        let bad = |msg: String| Error::at(path, &sec.text, line, col, msg);
+        match v {
+            Value::Bool(_) => {}
+            Value::Array(list) => {
+                for item in list {
+                    let Some((a, b)) = item.as_str().and_then(|p| p.split_once(" vs ")) else {
+                        out.push(
+                            bad(format!("`role_pairs` lists pairs like \"scrum-master vs product-owner\", found {item}"))
+                                .with_help("write each pair as `<role id> vs <role id>`"),
+                        );
+                        continue;
+                    };
+                    for id in [a.trim(), b.trim()] {
+                        if !roles.contains(&id) {
+                            out.push(
+                                bad(format!(
+                                    "`role_pairs` names `{id}`, which is no role of this section"
+                                ))
+                                .with_help(crate::error::hint(
+                                    id,
+                                    roles.iter().copied(),
+                                    "roles here",
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+            other => out.push(
+                bad(format!(
+                    "`role_pairs` must be true, false or a list of pairs, found {other}"
+                ))
+                .with_help("e.g. `role_pairs: [scrum-master vs product-owner]`"),
+            ),
+        }
+    }
+    out
 }
 
 /// `review_by` values that are no date, and with `stale`, the pages past their review date,
