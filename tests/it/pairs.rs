@@ -45,7 +45,7 @@ fn every_pair_of_roles_gets_a_page_with_both_sides() {
     assert!(html.contains("<h2 id=\"pair-coach\"><a href=\"/roles/coach/\">Coach</a></h2>\n<p>Helps the team improve.</p>"));
     // The aspects side by side, a dash where one role has nothing.
     assert!(html.contains("<tr><th scope=\"row\">Meetings</th><td>Runs the retro.</td><td>Runs the review.</td></tr>"), "{}", main_of(&html));
-    assert!(html.contains("<tr><th scope=\"row\">Metrics</th><td>Cycle time.</td><td><span class=\"none\" aria-label=\"nothing noted\">–</span></td></tr>"));
+    assert!(html.contains("<tr><th scope=\"row\">Metrics</th><td>Cycle time.</td><td><span class=\"none\" title=\"nothing stated\">—</span></td></tr>"));
     assert!(html.contains(
         "<h3 id=\"ask-coach\">Ask the Coach about</h3>\n<ul><li>How the retro works</li></ul>"
     ));
