@@ -16,3 +16,4 @@ mod records;
 mod search;
 mod serve;
 mod sprints;
+mod workflow;
