@@ -236,16 +236,16 @@ impl<'a> LinkChecker<'a> {
                 if frag.is_empty() {
                     continue;
                 }
-                if let Some(ids) = self.ids_by_url.get(url.as_str()) {
-                    if !ids.contains(frag) {
-                        problems.push(
+                if let Some(ids) = self.ids_by_url.get(url.as_str())
+                    && !ids.contains(frag)
+                {
+                    problems.push(
                         locate(format!("broken anchor: `#{frag}` is not a heading id of {url}"))
                             .with_help(match crate::error::did_you_mean(frag, ids.iter().map(String::as_str)) {
                                 Some(s) => format!("did you mean `#{s}`?"),
                                 None => "heading ids are the heading text in lowercase, with `-` between words".into(),
                             }),
                     );
-                    }
                 }
             }
         }
@@ -343,10 +343,10 @@ pub fn render_with_templates(
         })
         .collect();
     run_jobs(site, engine, views, out, sidebars, &jobs)?;
-    if affected("404.html") {
-        if let Some(html) = feeds::not_found(site, engine).map_err(|e| vec![e])? {
-            out.write("404.html", &html).map_err(|e| vec![e])?;
-        }
+    if affected("404.html")
+        && let Some(html) = feeds::not_found(site, engine).map_err(|e| vec![e])?
+    {
+        out.write("404.html", &html).map_err(|e| vec![e])?;
     }
     Ok(())
 }

@@ -560,10 +560,10 @@ pub fn register(tera: &mut Tera, views: Arc<RecordViews>) {
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
             let role: Option<String> = kwargs.get("role")?;
             let role = role.filter(|r| !r.is_empty());
-            if let Some(r) = &role {
-                if v.get("role", r).is_none() {
-                    return Err(tera::Error::message(format!("antipatterns: no role `{r}`")));
-                }
+            if let Some(r) = &role
+                && v.get("role", r).is_none()
+            {
+                return Err(tera::Error::message(format!("antipatterns: no role `{r}`")));
             }
             Ok(tv(&v.antipattern_groups(role.as_deref())))
         },

@@ -19,3 +19,4 @@ mod search;
 mod serve;
 mod sprints;
 mod teams;
+mod workflow;

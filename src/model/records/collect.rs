@@ -117,11 +117,12 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
             d.title = page.title.clone();
             d.weight = page.meta.weight;
             // `summary` is also a Hugo key, so the front-matter stage took it.
-            if kind.field("summary").is_some() && !d.fields.contains_key("summary") {
-                if let Some(s) = &page.meta.summary {
-                    d.fields.insert("summary".into(), Value::String(s.clone()));
-                    d.at.insert("summary".into(), key_at(text, "summary"));
-                }
+            if kind.field("summary").is_some()
+                && !d.fields.contains_key("summary")
+                && let Some(s) = &page.meta.summary
+            {
+                d.fields.insert("summary".into(), Value::String(s.clone()));
+                d.at.insert("summary".into(), key_at(text, "summary"));
             }
             // Text fields cascaded from the section (a folder of one team's sprints cascades
             // `team:`); the page's own keys are already in.
@@ -248,26 +249,26 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
         } else {
             ids.insert((d.kind.name, d.id.clone()), i);
         }
-        if d.kind.name == "factor" {
-            if let Some(n) = d.fields.get("number").and_then(Value::as_i64) {
-                if let Some(&first) = numbers.get(&n) {
-                    let (line, col) = d.at.get("number").copied().unwrap_or(d.id_at);
-                    errors.push(
-                        Error::at(
-                            &d.source,
-                            text,
-                            line,
-                            col,
-                            format!("factor number {n} is already used"),
-                        )
-                        .with_help(format!(
-                            "{} is factor {n}; each of the twelve numbers is used once",
-                            drafts[first].source.display()
-                        )),
-                    );
-                } else {
-                    numbers.insert(n, i);
-                }
+        if d.kind.name == "factor"
+            && let Some(n) = d.fields.get("number").and_then(Value::as_i64)
+        {
+            if let Some(&first) = numbers.get(&n) {
+                let (line, col) = d.at.get("number").copied().unwrap_or(d.id_at);
+                errors.push(
+                    Error::at(
+                        &d.source,
+                        text,
+                        line,
+                        col,
+                        format!("factor number {n} is already used"),
+                    )
+                    .with_help(format!(
+                        "{} is factor {n}; each of the twelve numbers is used once",
+                        drafts[first].source.display()
+                    )),
+                );
+            } else {
+                numbers.insert(n, i);
             }
         }
     }
