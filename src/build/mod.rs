@@ -271,11 +271,11 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
         .collect();
     // In a Git checkout, a page without `lastmod` was last updated by its file's last commit.
     for page in &mut site.pages {
-        if page.meta.lastmod.is_none() {
-            if let Some(c) = input.commits.get(&page.path) {
-                page.meta.lastmod = Some(c.date.clone());
-                page.updated_by = Some(c.author.clone()).filter(|a| !a.is_empty());
-            }
+        if page.meta.lastmod.is_none()
+            && let Some(c) = input.commits.get(&page.path)
+        {
+            page.meta.lastmod = Some(c.date.clone());
+            page.updated_by = Some(c.author.clone()).filter(|a| !a.is_empty());
         }
     }
     // Page ownership: `review_by` is a date; with `--stale`, one that has passed is an error.

@@ -217,15 +217,17 @@ fn read_json(
                     .collect()
             })
             .unwrap_or_default();
-        if rule.on() && team.is_none() && names[i].trim().is_empty() {
-            if let Some(n) = in_sprints.last() {
-                problem(
-                    &team_key,
-                    format!(
-                        "the item is in sprint {n} but names no team; on this site every sprint belongs to a team"
-                    ),
-                );
-            }
+        if rule.on()
+            && team.is_none()
+            && names[i].trim().is_empty()
+            && let Some(n) = in_sprints.last()
+        {
+            problem(
+                &team_key,
+                format!(
+                    "the item is in sprint {n} but names no team; on this site every sprint belongs to a team"
+                ),
+            );
         }
         items.push(TrackerItem {
             key,

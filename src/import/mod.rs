@@ -238,14 +238,16 @@ fn check_teamless(
     item: &TrackerItem,
     errors: &mut Vec<Error>,
 ) {
-    if rule.on() && item.team.is_none() && t.get(row, col).is_empty() {
-        if let Some(n) = item.sprints.last() {
-            errors.push(t.problem(
+    if rule.on()
+        && item.team.is_none()
+        && t.get(row, col).is_empty()
+        && let Some(n) = item.sprints.last()
+    {
+        errors.push(t.problem(
                 row,
                 col.unwrap_or(0),
                 format!("the issue is in sprint {n} but names no team; on this site every sprint belongs to a team"),
             ));
-        }
     }
 }
 

@@ -151,10 +151,10 @@ impl<'a> Rule<'a> {
         // An area path `Project\Team\Component`: the deepest part below the project that is a
         // team.
         let parts: Vec<&str> = raw.split('\\').map(str::trim).collect();
-        if parts.len() > 1 {
-            if let Some(id) = parts[1..].iter().rev().find_map(|p| self.lookup(p)) {
-                return Ok(Some(id));
-            }
+        if parts.len() > 1
+            && let Some(id) = parts[1..].iter().rev().find_map(|p| self.lookup(p))
+        {
+            return Ok(Some(id));
         }
         let word = parts.last().copied().unwrap_or(raw);
         let mut msg = format!("\"{raw}\" is no team of this site");

@@ -216,10 +216,10 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
         *sprint_ids.entry(d.id.clone()).or_default() += 1;
     }
     for d in drafts.iter_mut().filter(|d| d.kind.name == "sprint") {
-        if let Some(team) = d.fields.get("team").and_then(Value::as_str) {
-            if sprint_ids.get(&d.id).is_some_and(|&n| n > 1) {
-                d.id = format!("{}-{}", urlize(team), d.id);
-            }
+        if let Some(team) = d.fields.get("team").and_then(Value::as_str)
+            && sprint_ids.get(&d.id).is_some_and(|&n| n > 1)
+        {
+            d.id = format!("{}-{}", urlize(team), d.id);
         }
     }
     // Cross-record checks: duplicate ids, factor numbers, references.
