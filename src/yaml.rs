@@ -188,9 +188,25 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_refused() {
-        let deep = format!("{}1{}", "[".repeat(500), "]".repeat(500));
-        assert!(from_str::<serde_json::Value>(&deep).is_err());
+    fn nesting_is_refused_past_exactly_64_levels() {
+        let nested = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        for n in [1, 63, 64] {
+            assert!(
+                from_str::<serde_json::Value>(&nested(n)).is_ok(),
+                "{n} levels"
+            );
+        }
+        for n in [65, 500] {
+            let e = from_str::<serde_json::Value>(&nested(n)).unwrap_err();
+            assert_eq!(
+                e.message, "nested too deeply (more than 64 levels)",
+                "{n} levels"
+            );
+        }
+        // A mapping is a level too: 63 lists in a mapping are 64 levels.
+        let in_map = |n: usize| format!("a: {}", nested(n));
+        assert!(from_str::<serde_json::Value>(&in_map(63)).is_ok());
+        assert!(from_str::<serde_json::Value>(&in_map(64)).is_err());
     }
 
     #[test]

@@ -70,12 +70,13 @@ mod tests {
 
     #[test]
     fn weight_then_date_then_title() {
+        // "e" comes before "d" here and both have one date: only the title puts "d" first.
         let pages = vec![
             page("c", 0, Some("2026-01-01")),
             page("b", 2, None),
             page("a", 1, None),
-            page("d", 0, Some("2026-02-01")),
             page("e", 0, Some("2026-02-01")),
+            page("d", 0, Some("2026-02-01")),
         ];
         let mut list: Vec<usize> = (0..pages.len()).collect();
         sort_pages(&mut list, &pages, None);
@@ -85,14 +86,19 @@ mod tests {
 
     #[test]
     fn by_date_newest_first_and_by_title() {
+        // Input order, date order and title order all differ.
         let pages = vec![
-            page("old", 1, Some("2025-01-01")),
-            page("new", 2, Some("2026-01-01")),
+            page("b-old", 1, Some("2025-01-01")),
+            page("c-new", 2, Some("2026-01-01")),
+            page("a-mid", 3, Some("2025-06-01")),
         ];
-        let mut list = vec![0, 1];
+        let titles = |list: &[usize]| -> Vec<&str> {
+            list.iter().map(|&i| pages[i].title.as_str()).collect()
+        };
+        let mut list = vec![0, 1, 2];
         sort_pages(&mut list, &pages, Some("date"));
-        assert_eq!(list, [1, 0]);
+        assert_eq!(titles(&list), ["c-new", "a-mid", "b-old"]);
         sort_pages(&mut list, &pages, Some("title"));
-        assert_eq!(list, [1, 0]);
+        assert_eq!(titles(&list), ["a-mid", "b-old", "c-new"]);
     }
 }

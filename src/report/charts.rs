@@ -180,9 +180,9 @@ pub struct BurnupDay {
 /// Scope (items added so far) and done (items finished so far) for each day from `start` to
 /// `end`; items without `added_on` count from the start, done items without `done_on` at the
 /// end. Scope is at the start's estimates until the last day, so the first day shows what the
-/// velocity chart calls planned; a re-estimate (whose day no tracker export gives) moves the
-/// scope on the last day, when both lines reach the sprint's final figures; the done line
-/// counts in the same estimates, so it never rises above the scope.
+/// velocity chart calls planned; a re-estimate and a dropped item (whose day no tracker
+/// export gives) move the scope on the last day, when both lines reach the sprint's final
+/// figures; the done line counts in the same estimates, so it never rises above the scope.
 pub fn burnup(start: Date, end: Date, items: &[Item]) -> Vec<BurnupDay> {
     let mut days = Vec::new();
     let mut d = start;
@@ -196,7 +196,7 @@ pub fn burnup(start: Date, end: Date, items: &[Item]) -> Vec<BurnupDay> {
         };
         let scope = items
             .iter()
-            .filter(|i| i.status != Status::Dropped || i.done_on.is_some())
+            .filter(|i| i.status != Status::Dropped || i.done_on.is_some() || d < end)
             .filter(|i| i.added_on.is_none_or(|a| a <= d))
             .map(estimate)
             .sum();
@@ -400,6 +400,18 @@ mod tests {
         let days = burnup(start, end, &[a]);
         let rows: Vec<(f64, f64)> = days.iter().map(|d| (d.scope, d.done)).collect();
         assert_eq!(rows, [(3.0, 0.0), (3.0, 3.0), (5.0, 5.0)]);
+    }
+
+    #[test]
+    fn a_dropped_item_is_in_the_plan_until_the_last_day() {
+        let (start, end) = (date(2026, 3, 2), date(2026, 3, 4));
+        let items = [
+            item(3.0, Status::Dropped, None, None),
+            item(2.0, Status::Done, None, Some(date(2026, 3, 3))),
+        ];
+        let days = burnup(start, end, &items);
+        let rows: Vec<(f64, f64)> = days.iter().map(|d| (d.scope, d.done)).collect();
+        assert_eq!(rows, [(5.0, 0.0), (5.0, 2.0), (2.0, 2.0)]);
     }
 
     #[test]

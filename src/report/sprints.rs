@@ -500,6 +500,9 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
                     },
                     Some(Status::Dropped) if is_last => Status::Dropped,
                     Some(Status::Todo) if is_last => Status::Todo,
+                    // An inline item without a `status:`: finished when its `done_on` falls
+                    // in the sprint.
+                    None if e.done_on.is_some_and(|d| d <= end) => Status::Done,
                     _ => Status::InProgress,
                 });
             }

@@ -244,3 +244,28 @@ fn nested_folders_without_index_are_not_sections() {
     assert!(main_of(&read(&out, "docs/index.html")).contains("Deploy"));
     assert!(main_of(&read(&out, "docs/ops/index.html")).contains("Pager"));
 }
+
+#[test]
+fn the_hugo_configs_keys_reach_the_pages() {
+    let site = copy_site(&fixture("hugo/site"));
+    let (code, _, stderr) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = site.path().join("public");
+    let home = read(&out, "index.html");
+    // languageCode, baseURL.
+    assert!(home.contains("<html lang=\"en-us\""), "{home}");
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://example.org/\">"));
+    // [[menu.main]] with pageRef.
+    assert!(
+        home.contains("<nav class=\"site-menu\" aria-label=\"Main menu\">\n<ul>\n<li><a href=\"/posts/\">Posts</a></li>\n</ul>"),
+        "{home}"
+    );
+    // pagination.pagerSize = 3.
+    let posts = read(&out, "posts/index.html");
+    assert_eq!(main_of(&posts).matches("class=\"page-card\"").count(), 3);
+    assert!(out.join("posts/page/4/index.html").exists());
+    assert!(
+        !out.join("posts/page/5").exists(),
+        "three posts a pager, four pagers as in hugo-urls.txt"
+    );
+}

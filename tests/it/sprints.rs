@@ -282,3 +282,255 @@ fn new_sprint_carries_over_unfinished_items_and_open_actions() {
     assert_eq!(new("3").status.code(), Some(2));
     assert_eq!(new("9").status.code(), Some(2));
 }
+
+/// A backlog of a delivered, a dropped and a carried-over item, for the report's parts.
+const SHOP_BACKLOG: &str = "\
+- id: K-1
+  title: Pay by invoice
+  business_value: Firms can buy without a card
+  acceptance_criteria:
+    - {text: An invoice is emailed, met: true}
+    - A reminder after 30 days
+  points: 5
+  status: done
+  added_on: 2026-05-01
+  done_on: 2026-05-08
+- id: K-2
+  title: Gift wrapping
+  business_value: More presents sold
+  points: 3
+  status: dropped
+  added_on: 2026-05-01
+- id: K-3
+  title: Faster checkout page
+  business_value: Fewer people give up
+  points: 8
+  status: done
+  added_on: 2026-05-01
+  done_on: 2026-05-20
+";
+
+const SHOP_SPRINT_1: &str = "\
+---
+title: Sprint 1
+number: 1
+goal: Firms can pay by invoice and checkout is faster.
+goal_met: no
+start: 2026-05-04
+end: 2026-05-15
+items:
+  - K-1
+  - {pbi: K-2, status: dropped}
+  - K-3
+  - {title: Label printer setup, points: 2, added_on: 2026-05-05, status: done, done_on: 2026-05-06}
+  - {title: Shelf audit, points: 1}
+review:
+  highlights: [Invoices go out by email]
+  stakeholder_feedback: [Finance wants a PDF copy]
+  next_steps: [Reminder emails]
+retro:
+  went_well: [Quick reviews]
+  went_wrong: [The test server was down twice]
+  actions:
+    - {id: A-1, text: Book a second test server, owner: Ana, due: 2026-05-22}
+---
+";
+
+const SHOP_SPRINT_2: &str = "\
+---
+title: Sprint 2
+number: 2
+goal: Checkout is faster.
+goal_met: yes
+start: 2026-05-18
+end: 2026-05-29
+items: [K-3]
+---
+";
+
+fn shop() -> tempfile::TempDir {
+    build_site(&[
+        ("data/backlog.yaml", SHOP_BACKLOG),
+        (
+            "content/sprints/_index.md",
+            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
+        ),
+        ("content/sprints/sprint-1.md", SHOP_SPRINT_1),
+        ("content/sprints/sprint-2.md", SHOP_SPRINT_2),
+    ])
+}
+
+/// The part of a sprint report from the heading with `id` to the next `<h2`.
+fn part<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<h2 id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no part {id} in\n{}", main_of(html)));
+    let rest = &html[start + 4..];
+    &html[start..start + 4 + rest.find("<h2").unwrap_or(rest.len())]
+}
+
+#[test]
+fn a_sprint_report_shows_each_part_with_its_values() {
+    let dir = shop();
+    let one = read(dir.path(), "public/sprints/sprint-1/index.html");
+    assert!(
+        one.contains("<p class=\"verdict-result\"><strong>Goal not met.</strong> <span class=\"verdict-dates\">4–15 May 2026</span></p>"),
+        "{}",
+        main_of(&one)
+    );
+    // Planned: K-1, K-2 (dropped, but promised), K-3 and the shelf audit = 17; finished:
+    // K-1 and the unplanned label printer = 7.
+    let numbers = part(&one, "numbers");
+    for want in [
+        "<dt>Planned</dt> <dd>17 points</dd>",
+        "<dt>Finished</dt> <dd>7 points</dd>",
+        "<dt>Of the plan finished</dt> <dd>29%</dd>",
+        "<dt>Unplanned work</dt> <dd>2 points (11%)</dd>",
+    ] {
+        assert!(numbers.contains(want), "missing {want:?} in\n{numbers}");
+    }
+    let delivered = part(&one, "delivered");
+    for want in [
+        "<a href=\"/backlog/pay-by-invoice/\">Pay by invoice</a> <span class=\"sprint-item-meta\">K-1 · 5 points</span>",
+        "<strong>Why it matters:</strong> Firms can buy without a card",
+        "<li><span class=\"crit crit-met\">Met:</span> An invoice is emailed</li>",
+        "<li>A reminder after 30 days</li>",
+        "Label printer setup",
+    ] {
+        assert!(delivered.contains(want), "missing {want:?} in\n{delivered}");
+    }
+    let unfinished = part(&one, "not-finished");
+    for want in [
+        "Faster checkout page</a> <span class=\"sprint-item-meta\">K-3 · 8 points · moves to the next sprint</span>",
+        "Shelf audit <span class=\"sprint-item-meta\">shelf-audit · 1 points · back to the backlog</span>",
+        "<p><strong>Dropped</strong> (taken out of the sprint, not worked on further):</p>",
+        "Gift wrapping</a> <span class=\"sprint-item-meta\">K-2 · 3 points</span>",
+    ] {
+        assert!(
+            unfinished.contains(want),
+            "missing {want:?} in\n{unfinished}"
+        );
+    }
+    assert!(!unfinished.contains("Label printer setup"), "{unfinished}");
+    assert_eq!(
+        part(&one, "review"),
+        "<h2 id=\"review\">Review</h2><h3>Highlights</h3><ul><li>Invoices go out by email</li></ul><h3>What stakeholders said</h3><ul><li>Finance wants a PDF copy</li></ul><h3>Next steps</h3><ul><li>Reminder emails</li></ul>\n"
+    );
+    let retro = part(&one, "retro");
+    for want in [
+        "<h3>Went well</h3><ul><li>Quick reviews</li></ul>",
+        "<h3>Went wrong</h3><ul><li>The test server was down twice</li></ul>",
+        "<span class=\"action-id\">A-1</span> Book a second test server <span class=\"action-owner\">Ana, due 2026-05-22</span>",
+    ] {
+        assert!(retro.contains(want), "missing {want:?} in\n{retro}");
+    }
+
+    // Sprint 2: the carried-over item finished whole, the open action overdue.
+    let two = read(dir.path(), "public/sprints/sprint-2/index.html");
+    assert!(
+        part(&two, "delivered")
+            .contains("K-3 · 8 points · finished after 2 sprints</span></p><p><strong>Why it matters:</strong> Fewer people give up"),
+        "{}",
+        part(&two, "delivered")
+    );
+    assert!(
+        part(&two, "carried-over")
+            .contains("<li>Faster checkout page (K-3): in 1 earlier sprint; finished now</li>")
+    );
+    assert!(
+        part(&two, "follow-up").contains("<li><span class=\"action-id\">A-1</span> Book a second test server (Ana): raised in sprint 1, open for 1 sprint <strong class=\"overdue\">overdue</strong></li>"),
+        "{}",
+        part(&two, "follow-up")
+    );
+    // The velocity table: sprint by sprint, planned and finished.
+    let charts = part(&two, "charts");
+    assert!(
+        charts.contains("<tbody><tr><th scope=\"row\">1</th><td>17</td><td>7</td></tr><tr><th scope=\"row\">2</th><td>8</td><td>8</td></tr></tbody>"),
+        "{charts}"
+    );
+    assert!(
+        charts.contains("finished on average 7.5 (from 7 to 8)."),
+        "{charts}"
+    );
+}
+
+#[test]
+fn the_burnup_starts_at_the_planned_figure_when_an_item_is_dropped() {
+    let dir = shop();
+    let one = read(dir.path(), "public/sprints/sprint-1/index.html");
+    let charts = part(&one, "charts");
+    let burnup = &charts[charts
+        .find("<caption>Points day by day</caption>")
+        .expect("burnup")..];
+    // Day one holds the plan (17, the dropped item included); the last day the final scope:
+    // 17 − 3 dropped + 2 unplanned.
+    assert!(
+        burnup.contains("<time datetime=\"2026-05-04\">4 May</time></th><td>17</td><td>0</td>"),
+        "{burnup}"
+    );
+    assert!(
+        burnup.contains("<time datetime=\"2026-05-15\">15 May</time></th><td>16</td><td>7</td>"),
+        "{burnup}"
+    );
+}
+
+#[test]
+fn the_sprints_feed_lists_the_reports_by_their_end() {
+    let dir = shop();
+    let feed = read(dir.path(), "public/sprints/atom.xml");
+    let titles: Vec<&str> = feed
+        .split("<entry>")
+        .skip(1)
+        .map(|e| {
+            e.split_once("<title>")
+                .unwrap()
+                .1
+                .split_once("</title>")
+                .unwrap()
+                .0
+        })
+        .collect();
+    assert_eq!(titles, ["Sprint 2", "Sprint 1"], "{feed}");
+    assert!(
+        feed.contains("<link rel=\"alternate\" type=\"text/html\" href=\"/sprints/sprint-1/\"/>")
+    );
+    assert!(
+        feed.contains("<published>2026-05-15T00:00:00Z</published>"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn an_item_listed_again_after_it_was_dropped_is_located() {
+    let three = "---\ntitle: Sprint 3\nnumber: 3\ngoal: G\nstart: 2026-06-01\nend: 2026-06-12\nitems: [K-2]\n---\n";
+    let (errors, _) = errors_of(&[
+        ("data/backlog.yaml", SHOP_BACKLOG),
+        (
+            "content/sprints/_index.md",
+            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
+        ),
+        ("content/sprints/sprint-1.md", SHOP_SPRINT_1),
+        ("content/sprints/sprint-2.md", SHOP_SPRINT_2),
+        ("content/sprints/sprint-3.md", three),
+    ]);
+    assert_eq!(
+        errors,
+        [
+            "content/sprints/sprint-3.md:7:9: `K-2` is in sprint 3 but was already dropped in sprint 1, so it cannot be carried over [an item is in one sprint at a time; list it again only when it was unfinished]"
+        ]
+    );
+}
+
+#[test]
+fn an_inline_item_with_a_done_on_in_the_sprint_is_finished() {
+    let sprint = "---\ntitle: Sprint 1\nkind: sprint\nnumber: 1\ngoal: G\nstart: 2026-05-04\nend: 2026-05-15\nitems:\n  - {title: Label printer setup, points: 2, done_on: 2026-05-06}\n  - {title: Shelf audit, points: 1, done_on: 2026-05-20}\n---\n";
+    let dir = build_site(&[("content/sprints/sprint-1.md", sprint)]);
+    let one = read(dir.path(), "public/sprints/sprint-1/index.html");
+    assert!(
+        part(&one, "numbers").contains("<dt>Finished</dt> <dd>2 points</dd>"),
+        "{}",
+        part(&one, "numbers")
+    );
+    assert!(part(&one, "delivered").contains("Label printer setup"));
+    assert!(part(&one, "not-finished").contains("Shelf audit"));
+}
