@@ -128,6 +128,9 @@ pub struct BuildArgs {
     /// Include pages dated in the future.
     #[arg(long)]
     pub future: bool,
+    /// Fail on every page whose `review_by` date has passed, listing each with its owner.
+    #[arg(long)]
+    pub stale: bool,
 }
 
 /// `--base-url` is checked like the config's `base_url`.

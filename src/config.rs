@@ -88,6 +88,22 @@ pub struct ImportConfig {
     /// `%d.%m.%Y %H:%M` for a Jira user with German settings.
     #[serde(default)]
     pub date_format: Option<String>,
+    /// Which column names an item's team, and tracker team names that are not a team's id or
+    /// title: `team: {column: "Squad", values: {"Payments squad": payments}}`.
+    #[serde(default)]
+    pub team: TeamImport,
+}
+
+/// The `team:` block of `import:`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamImport {
+    /// The column (GitHub Projects: the field) holding the team, when not the tool's own.
+    #[serde(default)]
+    pub column: Option<String>,
+    /// A tracker's team name → the id of a team record of the site.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -189,7 +205,7 @@ const KNOWN_KEYS: &[&str] = &[
     "rss",
     "import",
 ];
-const IMPORT_KEYS: &[&str] = &["points", "status", "date_format"];
+const IMPORT_KEYS: &[&str] = &["points", "status", "date_format", "team"];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "unsafe_html"];
 const HIGHLIGHT_KEYS: &[&str] = &["theme", "dark_theme"];
 

@@ -128,9 +128,10 @@ fn import(root: &Path, quiet: bool, args: ImportArgs, color: bool) -> ExitCode {
         );
     }
     if !quiet {
-        let pages = |list: &[u32]| {
+        // `3, 4`, or by team: `payments 3, sre 3`.
+        let pages = |list: &[(Option<String>, u32)]| {
             list.iter()
-                .map(u32::to_string)
+                .map(|(team, n)| team.as_ref().map_or(n.to_string(), |t| format!("{t} {n}")))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -199,6 +200,7 @@ fn run(root: &Path, quiet: bool, args: BuildArgs, check_only: bool, color: bool)
         drafts: args.drafts,
         future: args.future,
         check_only,
+        stale: args.stale,
         ..BuildOptions::new(root)
     };
     match teambook::build(&opts) {

@@ -123,11 +123,14 @@ fn scratch_dir(staging: &Path) -> PathBuf {
     let name = format!("teambook-{}-{:016x}.search", std::process::id(), h.finish());
     let shm = Path::new("/dev/shm");
     remove_stale_scratch(shm);
-    let dir = if shm.is_dir() && std::fs::create_dir(shm.join(&name)).is_ok() {
-        shm.join(name)
-    } else {
-        staging.with_file_name(name)
-    };
+    // Registered before it is made: a signal in between must not leave it behind.
+    let in_shm = shm.join(&name);
+    crate::util::temp::register(&in_shm);
+    if shm.is_dir() && std::fs::create_dir(&in_shm).is_ok() {
+        return in_shm;
+    }
+    crate::util::temp::unregister(&in_shm);
+    let dir = staging.with_file_name(name);
     crate::util::temp::register(&dir);
     dir
 }

@@ -69,8 +69,11 @@ impl Sink {
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         }
-        std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
         temp::register(&staging);
+        if let Err(e) = std::fs::create_dir(&staging) {
+            temp::unregister(&staging);
+            return Err(Error::io(&staging, e));
+        }
         Ok(Sink::Dir(Staged {
             staging,
             target: target.to_path_buf(),
@@ -122,6 +125,16 @@ impl Sink {
             Sink::Memory(files) => files.into_inner().unwrap_or_else(|e| e.into_inner()),
             _ => HashMap::new(),
         }
+    }
+}
+
+/// An error once a signal is stopping the process: nothing more is written into the staging
+/// folder being removed.
+fn stopped() -> Result<(), Error> {
+    if temp::stopping() {
+        Err(Error::Usage("stopped by a signal".into()))
+    } else {
+        Ok(())
     }
 }
 
@@ -177,12 +190,14 @@ impl Output for Sink {
 
 impl Staged {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        stopped()?;
         if self.in_place && same_bytes(&self.target.join(rel), bytes) {
             self.note(rel, false);
             return Ok(());
         }
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
+            stopped()?;
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         std::fs::write(&path, bytes).map_err(|e| Error::io(Path::new(rel), e))?;
@@ -204,6 +219,7 @@ impl Staged {
         }
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
+            stopped()?;
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         std::fs::copy(from, &path).map_err(|e| Error::io(from, e))?;
@@ -223,9 +239,10 @@ impl Staged {
             return true;
         }
         let new = self.staging.join(rel);
-        let kept = new
-            .parent()
-            .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+        let kept = !temp::stopping()
+            && new
+                .parent()
+                .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
             && (std::fs::hard_link(&old, &new).is_ok() || std::fs::copy(&old, &new).is_ok());
         if kept {
             self.note(rel, true);

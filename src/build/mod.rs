@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::load::{self, Sources};
 use crate::model::{self, Site};
-use crate::parse::frontmatter::Date;
 use crate::parse::highlight::Highlighter;
 use crate::render::cache::BodyCache;
 use crate::render::content::Content;
@@ -44,6 +43,8 @@ pub struct BuildOptions {
     pub check_only: bool,
     /// The instant that decides what is "future" and "expired"; `None` means now.
     pub now: Option<jiff::Timestamp>,
+    /// `check --stale`: a page whose `review_by` date has passed is an error.
+    pub stale: bool,
 }
 
 impl BuildOptions {
@@ -56,6 +57,7 @@ impl BuildOptions {
             future: false,
             check_only: false,
             now: None,
+            stale: false,
         }
     }
 }
@@ -102,7 +104,7 @@ pub struct Input {
     /// What the site asks for that teambook does not honour.
     pub notes: Vec<String>,
     /// The last commit date of each content file, in a Git checkout.
-    pub commits: std::collections::HashMap<PathBuf, Date>,
+    pub commits: std::collections::HashMap<PathBuf, load::git::LastCommit>,
 }
 
 /// Stages 2–3: the site model, its records checked, and the sprint reports computed.
@@ -262,11 +264,28 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
     let mut site = model::assemble(config.clone(), sources.content.clone(), include)?;
+    site.snippets = sources
+        .snippets
+        .iter()
+        .map(|f| (load::slash_path(&f.path), f.text.clone()))
+        .collect();
     // In a Git checkout, a page without `lastmod` was last updated by its file's last commit.
     for page in &mut site.pages {
-        if page.meta.lastmod.is_none() {
-            page.meta.lastmod = input.commits.get(&page.path).cloned();
+        if page.meta.lastmod.is_none()
+            && let Some(c) = input.commits.get(&page.path)
+        {
+            page.meta.lastmod = Some(c.date.clone());
+            page.updated_by = Some(c.author.clone()).filter(|a| !a.is_empty());
         }
+    }
+    // Page ownership: `review_by` is a date; with `--stale`, one that has passed is an error.
+    let today = include
+        .now
+        .in_tz("UTC")
+        .map_or_else(|_| jiff::civil::Date::constant(2000, 1, 1), |z| z.date());
+    let problems = review_problems(&mut site, today, opts.stale);
+    if !problems.is_empty() {
+        return Err(problems.into());
     }
     // Typed records: checked against their kinds; data-file records get pages. Backlog and
     // sprint files may spell keys `Business Value`; they are read as `business_value`.
@@ -275,9 +294,140 @@ fn assemble(opts: &BuildOptions, input: &Input) -> Result<Model, BuildFailure> {
         model::records::values::restore_lines(&mut errors, &sources.data_files);
         errors
     })?;
+    let problems = section_options(&site);
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
     // Sprint reports: checked against the backlog, metrics and charts computed.
     let sprints = Arc::new(crate::report::sprints::analyse(&site, &data_files)?);
     Ok(Model { site, sprints })
+}
+
+/// A section's `print` (true or false) and `role_pairs` (true, false, or a list of
+/// `"a vs b"` naming two roles of that section), each at its line in the `_index.md`.
+fn section_options(site: &model::Site) -> Vec<Error> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    for (s, sec) in site.sections.iter().enumerate() {
+        let Some(path) = sec.path.as_deref() else {
+            continue;
+        };
+        let at = |key: &str| crate::config::key_position(&sec.text, key, 1).unwrap_or((1, 1));
+        if let Some(v) = sec.meta.params.get("print").filter(|v| !v.is_boolean()) {
+            let (line, col) = at("print");
+            out.push(
+                Error::at(
+                    path,
+                    &sec.text,
+                    line,
+                    col,
+                    format!("`print` must be true or false, found {v}"),
+                )
+                .with_help(
+                    "`print: true` gives the section a page holding all its pages, to print",
+                ),
+            );
+        }
+        let Some(v) = sec.meta.params.get("role_pairs") else {
+            continue;
+        };
+        let (line, col) = at("role_pairs");
+        let roles: Vec<&str> = site
+            .records
+            .by_kind
+            .get("role")
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &site.records.list[i])
+            .filter(|r| site.pages[r.page].section == s)
+            .map(|r| r.id.as_str())
+            .collect();
+        let bad = |msg: String| Error::at(path, &sec.text, line, col, msg);
+        match v {
+            Value::Bool(_) => {}
+            Value::Array(list) => {
+                for item in list {
+                    let Some((a, b)) = item.as_str().and_then(|p| p.split_once(" vs ")) else {
+                        out.push(
+                            bad(format!("`role_pairs` lists pairs like \"scrum-master vs product-owner\", found {item}"))
+                                .with_help("write each pair as `<role id> vs <role id>`"),
+                        );
+                        continue;
+                    };
+                    for id in [a.trim(), b.trim()] {
+                        if !roles.contains(&id) {
+                            out.push(
+                                bad(format!(
+                                    "`role_pairs` names `{id}`, which is no role of this section"
+                                ))
+                                .with_help(crate::error::hint(
+                                    id,
+                                    roles.iter().copied(),
+                                    "roles here",
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+            other => out.push(
+                bad(format!(
+                    "`role_pairs` must be true, false or a list of pairs, found {other}"
+                ))
+                .with_help("e.g. `role_pairs: [scrum-master vs product-owner]`"),
+            ),
+        }
+    }
+    out
+}
+
+/// `review_by` values that are no date, and with `stale`, the pages past their review date,
+/// each at its `review_by:` line.
+fn review_problems(site: &mut model::Site, today: jiff::civil::Date, stale: bool) -> Vec<Error> {
+    let mut out = Vec::new();
+    for page in &mut site.pages {
+        let Some(value) = page.meta.params.get("review_by") else {
+            continue;
+        };
+        let (line, col) = crate::config::key_position(&page.text, "review_by", 1).unwrap_or((1, 1));
+        let text = value.as_str().map(str::trim).unwrap_or_default();
+        match text.get(..10).unwrap_or(text).parse::<jiff::civil::Date>() {
+            Err(_) => out.push(
+                Error::at(
+                    &page.path,
+                    &page.text,
+                    line,
+                    col,
+                    format!(
+                        "`review_by` must be a date like 2027-03-01, found `{}`",
+                        value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_string)
+                    ),
+                )
+                .with_help("the day by which someone should check that the page is still true"),
+            ),
+            Ok(due) if stale && due < today => {
+                page.review_due = Some(true);
+                let owner = page
+                    .meta
+                    .params
+                    .get("owner")
+                    .and_then(serde_json::Value::as_str)
+                    .map_or_else(
+                        || " (no `owner:`)".to_string(),
+                        |o| format!(" (owner: {o})"),
+                    );
+                out.push(
+                    Error::at(&page.path, &page.text, line, col, format!("due for review since {due}{owner}"))
+                        .with_help("check that the page is still true, then move `review_by:` to the next date"),
+                );
+            }
+            Ok(due) => page.review_due = Some(due < today),
+        }
+    }
+    out
 }
 
 /// Stage 4a: the engine, every body (from the cache when unchanged), glossary links, link

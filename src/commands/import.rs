@@ -9,7 +9,10 @@ use jiff::civil::Date;
 
 use crate::error::{Error, hint};
 use crate::import::apply::{self, Plan, SiteFiles};
+use crate::import::team::{SiteTeam, SiteTeams};
 use crate::import::{self as tracker, Tool};
+use crate::util::slug::urlize;
+use serde_json::Value;
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
@@ -60,9 +63,15 @@ pub fn import(root: &Path, req: &Request) -> Result<Outcome, Vec<Error>> {
         )]
     })?;
     let (config, _) = crate::load::site_config(root)?;
-    let export = tracker::read(tool, &req.file, &text, &config.import)?;
     let pages = crate::load::content_pages(root)?;
     let site = site_files(root, &pages);
+    let (has_sprints, sprints_named) = site.sprint_teams();
+    let teams = SiteTeams {
+        teams: site.teams.clone(),
+        sprints_named,
+        has_sprints,
+    };
+    let export = tracker::read(tool, &req.file, &text, &config.import, &teams)?;
     let opts = apply::Options {
         sprint: req.sprint,
         start: req.start,
@@ -74,6 +83,21 @@ pub fn import(root: &Path, req: &Request) -> Result<Outcome, Vec<Error>> {
         }),
     };
     let plan = apply::plan(&export, &site, &opts)?;
+    // A new page or folder index is never written over a file the import did not read.
+    let clashes: Vec<Error> = plan
+        .changes
+        .iter()
+        .filter(|c| c.old.is_none() && root.join(&c.path).exists())
+        .map(|c| {
+            Error::file(
+                &c.path,
+                "the import would create this file, but it exists and is none the import reads (a sprint page says `kind: sprint` and `number:`; a team's sprint folder's _index.md cascades `kind: sprint` and `team:`); move it, or give it those",
+            )
+        })
+        .collect();
+    if !clashes.is_empty() {
+        return Err(clashes);
+    }
     let diff = diff(&plan);
     let written = if req.dry_run {
         Vec::new()
@@ -101,34 +125,118 @@ fn says_sprint(text: &str) -> bool {
         })
 }
 
-/// Whether `text` (an `_index.md`) cascades `kind: sprint` to its section.
-fn cascades_sprint(text: &str) -> bool {
-    let mut in_cascade = false;
-    text.lines()
-        .skip(1)
-        .take_while(|l| l.trim_end() != "---")
-        .any(|l| {
-            if l.starts_with("cascade:") {
-                in_cascade = true;
-            } else if !l.starts_with(' ') {
-                in_cascade = false;
+/// The front matter of a page as JSON, when it is YAML that parses.
+fn front_json(path: &Path, text: &str) -> Option<Value> {
+    let split = crate::parse::frontmatter::split(path, text).ok()?;
+    if split.format != Some(crate::parse::frontmatter::Format::Yaml) {
+        return None;
+    }
+    crate::yaml::nodes(split.front)
+        .ok()?
+        .pop()
+        .map(|n| n.to_json())
+}
+
+fn text_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// What an `_index.md` cascades to its section: the kind, and a team.
+fn cascade_of(path: &Path, text: &str) -> (Option<String>, Option<String>) {
+    let front = front_json(path, text).unwrap_or(Value::Null);
+    let cascade = front.get("cascade").cloned().unwrap_or(Value::Null);
+    (
+        text_of(&cascade, "kind").map(str::to_string),
+        text_of(&cascade, "team").map(str::to_string),
+    )
+}
+
+/// The site's team records: `data/teams.yaml` (or `.yml`) and pages of kind `team`, by id
+/// (their `slug`, else the slug of the title for data records and the file name for pages).
+fn site_teams(root: &Path, content: &[crate::load::SourceFile]) -> Vec<SiteTeam> {
+    let mut teams = Vec::new();
+    let mut add = |v: &Value, fallback: Option<&str>| {
+        let title = text_of(v, "title");
+        let id = text_of(v, "slug")
+            .map(urlize)
+            .or_else(|| fallback.map(str::to_string))
+            .or_else(|| title.map(urlize));
+        if let Some(id) = id.filter(|i| !i.is_empty()) {
+            teams.push(SiteTeam {
+                title: title.unwrap_or(&id).to_string(),
+                id,
+            });
+        }
+    };
+    for name in ["data/teams.yaml", "data/teams.yml"] {
+        let Ok(text) = std::fs::read_to_string(root.join(name)) else {
+            continue;
+        };
+        for doc in crate::yaml::nodes(&text).unwrap_or_default() {
+            match doc.to_json() {
+                Value::Array(list) => list.iter().for_each(|v| add(v, None)),
+                v if text_of(&v, "title").is_some() => add(&v, None),
+                _ => {}
             }
-            in_cascade && l.trim() == "kind: sprint"
-        })
+        }
+    }
+    let team_dirs: Vec<&Path> = content
+        .iter()
+        .filter(|f| f.path.file_name().is_some_and(|n| n == "_index.md"))
+        .filter(|f| cascade_of(&f.path, &f.text).0.as_deref() == Some("team"))
+        .filter_map(|f| f.path.parent())
+        .collect();
+    for f in content {
+        let name = f.path.file_stem().map(|s| s.to_string_lossy().to_string());
+        if name.as_deref() == Some("_index") {
+            continue;
+        }
+        let Some(front) = front_json(&f.path, &f.text) else {
+            continue;
+        };
+        let own = text_of(&front, "kind");
+        let cascaded = team_dirs.iter().any(|d| f.path.starts_with(d));
+        if own == Some("team") || (own.is_none() && cascaded) {
+            // A bundle's `index.md` is named after its folder.
+            let stem = if name.as_deref() == Some("index") {
+                f.path
+                    .parent()
+                    .and_then(Path::file_name)
+                    .map(|s| s.to_string_lossy().to_string())
+            } else {
+                name
+            };
+            add(&front, stem.as_deref());
+        }
+    }
+    teams
 }
 
 fn site_files(root: &Path, content: &[crate::load::SourceFile]) -> SiteFiles {
-    let cascading: Vec<&Path> = content
+    // Folders whose `_index.md` cascades `kind: sprint` or a team to everything below.
+    let mut sprint_folders: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut cascading: Vec<&Path> = Vec::new();
+    for f in content
         .iter()
-        .filter(|f| {
-            f.path.file_name().is_some_and(|n| n == "_index.md") && cascades_sprint(&f.text)
-        })
-        .filter_map(|f| f.path.parent())
-        .collect();
+        .filter(|f| f.path.file_name().is_some_and(|n| n == "_index.md"))
+    {
+        let (kind, team) = cascade_of(&f.path, &f.text);
+        let Some(dir) = f.path.parent() else { continue };
+        if kind.as_deref() == Some("sprint") {
+            cascading.push(dir);
+        }
+        if kind.as_deref() == Some("sprint") || (team.is_some() && kind.is_none()) {
+            sprint_folders.push((dir.to_path_buf(), team));
+        }
+    }
+    cascading.sort_by_key(|d| d.components().count());
     let mut sprint_pages: Vec<(PathBuf, String)> = content
         .iter()
         .filter(|f| f.path.file_name().is_some_and(|n| n != "_index.md"))
-        .filter(|f| says_sprint(&f.text) || cascading.iter().any(|d| f.path.parent() == Some(*d)))
+        .filter(|f| says_sprint(&f.text) || cascading.iter().any(|d| f.path.starts_with(d)))
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
     sprint_pages.sort();
@@ -153,6 +261,8 @@ fn site_files(root: &Path, content: &[crate::load::SourceFile]) -> SiteFiles {
         backlog,
         sprint_pages,
         sprint_dir,
+        sprint_folders,
+        teams: site_teams(root, content),
     }
 }
 

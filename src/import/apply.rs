@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::{Export, TrackerItem};
+use super::team::SiteTeam;
+use super::{Export, SprintKey, TrackerItem, sprint_label};
 use crate::error::Error;
 use crate::yaml::{Node, NodeValue};
 
@@ -21,8 +22,36 @@ pub struct SiteFiles {
     pub backlog: Option<String>,
     /// Pages holding `kind: sprint`, with their text.
     pub sprint_pages: Vec<(PathBuf, String)>,
-    /// Where new sprint pages go.
+    /// Where new sprint pages go (of a team: see `team_dir`).
     pub sprint_dir: PathBuf,
+    /// Folders whose `_index.md` cascades `kind: sprint` or a team, with the team it cascades.
+    pub sprint_folders: Vec<(PathBuf, Option<String>)>,
+    /// The site's teams, for the title of a new team's folder.
+    pub teams: Vec<SiteTeam>,
+}
+
+impl SiteFiles {
+    /// The team a folder's pages get from the nearest `_index.md` above them that cascades one.
+    fn cascaded_team(&self, dir: &Path) -> Option<&str> {
+        self.sprint_folders
+            .iter()
+            .filter(|(d, t)| t.is_some() && dir.starts_with(d))
+            .max_by_key(|(d, _)| d.components().count())
+            .and_then(|(_, t)| t.as_deref())
+    }
+
+    /// Whether the site has sprint pages, and whether they name their teams.
+    pub fn sprint_teams(&self) -> (bool, bool) {
+        let mut has = false;
+        let mut named = false;
+        for (path, text) in &self.sprint_pages {
+            if let Ok(Some(p)) = read_page(path, text, self) {
+                has = true;
+                named |= p.team.is_some();
+            }
+        }
+        (has, named)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -52,8 +81,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     pub new_items: usize,
     pub updated_items: usize,
-    pub new_pages: Vec<u32>,
-    pub updated_pages: Vec<u32>,
+    pub new_pages: Vec<SprintKey>,
+    pub updated_pages: Vec<SprintKey>,
     /// Backlog items and sprint entries whose key the export no longer has; kept.
     pub disappeared: Vec<String>,
     /// Everything else worth a line (items that left a sprint, re-estimates, skipped rows).
@@ -383,6 +412,7 @@ fn update_backlog(
             ("status", Some(item.status.to_string())),
             ("added_on", item.created.map(|d| d.to_string())),
             ("done_on", item.done_on.map(|d| d.to_string())),
+            ("team", item.team.clone()),
         ];
         let Some(k) = known.get(&item.key) else {
             plan.new_items += 1;
@@ -409,6 +439,9 @@ fn update_backlog(
                         }
                         // A date a person set first stays: the tracker only fills a gap.
                         "added_on" => !matches!(v.value, NodeValue::Null),
+                        "team" => {
+                            scalar_text(v).map(|s| s.trim().to_string()) == Some(value.clone())
+                        }
                         _ => date_of(v).map(|d| d.to_string()) == Some(value.clone()),
                     };
                     if same {
@@ -509,6 +542,9 @@ fn new_item(item: &TrackerItem, title_case: bool, list_style: bool, dash: usize)
     if let Some(d) = item.done_on {
         fields.push(("done_on", d.to_string()));
     }
+    if let Some(t) = &item.team {
+        fields.push(("team", yaml_str(t)));
+    }
     let pad = " ".repeat(dash);
     let mut out = Vec::new();
     if !list_style {
@@ -583,6 +619,8 @@ struct Page {
     path: PathBuf,
     text: String,
     number: u32,
+    /// Its `team:`, else the one its folder cascades.
+    team: Option<String>,
     start: Option<Date>,
     end: Option<Date>,
     map: Node,
@@ -625,7 +663,7 @@ fn read_entry(n: &Node) -> (Option<String>, Option<Entry>) {
     }
 }
 
-fn read_page(path: &Path, text: &str) -> Result<Option<Page>, Error> {
+fn read_page(path: &Path, text: &str, site: &SiteFiles) -> Result<Option<Page>, Error> {
     let split = crate::parse::frontmatter::split(path, text)?;
     if split.format != Some(crate::parse::frontmatter::Format::Yaml) {
         return Ok(None);
@@ -650,6 +688,14 @@ fn read_page(path: &Path, text: &str) -> Result<Option<Page>, Error> {
         path: path.to_path_buf(),
         text: text.to_string(),
         number: number as u32,
+        team: field(&map, "team")
+            .and_then(|(_, v)| scalar_text(v))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .or_else(|| {
+                site.cascaded_team(path.parent().unwrap_or(Path::new("")))
+                    .map(str::to_string)
+            }),
         start: field(&map, "start").and_then(|(_, v)| date_of(v)),
         end: field(&map, "end").and_then(|(_, v)| date_of(v)),
         items: None,
@@ -737,21 +783,23 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
             new,
         });
     }
-    let mut pages: BTreeMap<u32, Page> = BTreeMap::new();
+    // A team's sprint 12 is not another team's sprint 12.
+    let mut pages: BTreeMap<SprintKey, Page> = BTreeMap::new();
     for (path, text) in &site.sprint_pages {
-        match read_page(path, text) {
+        match read_page(path, text, site) {
             Ok(Some(p)) => {
-                if let Some(first) = pages.get(&p.number) {
+                let key = (p.team.clone(), p.number);
+                if let Some(first) = pages.get(&key) {
                     errors.push(Error::file(
                         &p.path,
                         format!(
-                            "sprint {} also has the page {}; the import needs one page per sprint",
-                            p.number,
+                            "{} also has the page {}; the import needs one page per sprint",
+                            sprint_label(&key),
                             first.path.display()
                         ),
                     ));
                 } else {
-                    pages.insert(p.number, p);
+                    pages.insert(key, p);
                 }
             }
             Ok(None) => {}
@@ -761,20 +809,30 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
     let by_key: HashMap<&str, &TrackerItem> =
         export.items.iter().map(|i| (i.key.as_str(), i)).collect();
     let prefixes: HashSet<&str> = export.items.iter().map(|i| prefix(&i.key)).collect();
-    let mut in_sprint: BTreeMap<u32, Vec<&TrackerItem>> = BTreeMap::new();
+    let mut in_sprint: BTreeMap<SprintKey, Vec<&TrackerItem>> = BTreeMap::new();
     for item in &export.items {
         for &n in &item.sprints {
-            in_sprint.entry(n).or_default().push(item);
+            in_sprint
+                .entry((item.team.clone(), n))
+                .or_default()
+                .push(item);
         }
     }
-    let numbers: BTreeSet<u32> = match opts.sprint {
-        Some(n) => [n].into(),
-        None => in_sprint.keys().chain(pages.keys()).copied().collect(),
-    };
-    for n in numbers {
-        let wanted: &[&TrackerItem] = in_sprint.get(&n).map_or(&[], Vec::as_slice);
-        let tracker = export.sprints.get(&n);
-        let page = pages.get(&n);
+    let mut keys: BTreeSet<SprintKey> = in_sprint.keys().chain(pages.keys()).cloned().collect();
+    if let Some(n) = opts.sprint {
+        keys.retain(|k| k.1 == n);
+        if keys.is_empty() {
+            keys.insert((None, n));
+        }
+    }
+    // Folders made for a team's first sprint page in this import.
+    let mut new_dirs: HashMap<String, PathBuf> = HashMap::new();
+    for key in keys {
+        let n = key.1;
+        let label = sprint_label(&key);
+        let wanted: &[&TrackerItem] = in_sprint.get(&key).map_or(&[], Vec::as_slice);
+        let tracker = export.sprints.get(&key);
+        let page = pages.get(&key);
         let from_opts = |d: Option<Date>| d.filter(|_| opts.sprint == Some(n));
         let start = page
             .and_then(|p| p.start)
@@ -815,7 +873,7 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
             };
             let Some(item) = by_key.get(id) else {
                 if prefixes.contains(prefix(id)) {
-                    plan.disappeared.push(format!("{id} (sprint {n})"));
+                    plan.disappeared.push(format!("{id} ({label})"));
                 }
                 out.push(Out::Raw(o.raw.clone(), o.json.clone()));
                 continue;
@@ -825,9 +883,10 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
                 out.push(Out::Raw(o.raw.clone(), o.json.clone()));
                 continue;
             };
-            if !item.sprints.contains(&n) && (export.full_history || !ended) {
+            let still_in = item.team == key.0 && item.sprints.contains(&n);
+            if !still_in && (export.full_history || !ended) {
                 plan.notes.push(format!(
-                    "{id} left sprint {n} in the tracker; taken off its items"
+                    "{id} left {label} in the tracker; taken off its items"
                 ));
                 changed = true;
                 continue;
@@ -841,7 +900,7 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
             } else {
                 if e.points_at_start.is_some() && managed.points_at_start.is_none() {
                     plan.notes.push(format!(
-                        "{id} re-estimated during sprint {n}: {} → {} points",
+                        "{id} re-estimated during {label}: {} → {} points",
                         fmt_points(e.points_at_start.unwrap_or_default()),
                         fmt_points(item.points.unwrap_or_default())
                     ));
@@ -870,7 +929,7 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
         }
         match page {
             Some(p) => {
-                plan.updated_pages.push(n);
+                plan.updated_pages.push(key.clone());
                 let missing_dates = [
                     ("start", p.start.is_none(), start),
                     ("end", p.end.is_none(), end),
@@ -883,20 +942,33 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
             }
             None if out.is_empty() => {}
             None => {
+                let place = new_page_place(site, &pages, key.0.as_deref(), &new_dirs);
                 let (Some(start), Some(end)) = (start, end) else {
                     errors.push(Error::Usage(format!(
-                        "sprint {n} has no page in {} and the export has no dates for it: write its page (with start and end), or run `teambook import … --sprint {n} --start YYYY-MM-DD --end YYYY-MM-DD`",
-                        site.sprint_dir.display()
+                        "{label} has no page in {} and the export has no dates for it: write its page (with start and end), or run `teambook import … --sprint {n} --start YYYY-MM-DD --end YYYY-MM-DD`",
+                        place.dir.display()
                     )));
                     continue;
                 };
-                plan.new_pages.push(n);
+                if let (Some(team), true) = (&key.0, place.new_folder) {
+                    new_dirs.insert(team.clone(), place.dir.clone());
+                    plan.changes.push(Change {
+                        path: place.dir.join("_index.md"),
+                        old: None,
+                        new: team_index(site, team),
+                    });
+                }
+                plan.new_pages.push(key.clone());
                 let title = tracker
                     .map(|t| t.name.clone())
                     .filter(|s| !s.trim().is_empty())
                     .unwrap_or_else(|| format!("Sprint {n}"));
+                let team_line = match (&key.0, place.team_cascaded) {
+                    (Some(t), false) => format!("team: {}\n", yaml_str(t)),
+                    _ => String::new(),
+                };
                 let mut text = format!(
-                    "---\ntitle: {}\nkind: sprint\nnumber: {n}\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: {start}\nend: {end}\nitems:\n",
+                    "---\ntitle: {}\nkind: sprint\n{team_line}number: {n}\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: {start}\nend: {end}\nitems:\n",
                     serde_json::to_string(&title).unwrap_or_default()
                 );
                 for o in &out {
@@ -906,7 +978,7 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
                 }
                 text.push_str("---\n\n");
                 plan.changes.push(Change {
-                    path: site.sprint_dir.join(format!("sprint-{n}.md")),
+                    path: place.dir.join(format!("sprint-{n}.md")),
                     old: None,
                     new: text,
                 });
@@ -919,6 +991,90 @@ pub fn plan(export: &Export, site: &SiteFiles, opts: &Options) -> Result<Plan, V
     plan.notes
         .extend(export.skipped.iter().map(|s| format!("left out {s}")));
     Ok(plan)
+}
+
+/// Where a new sprint page goes.
+struct Place {
+    dir: PathBuf,
+    /// Whether its folder's `_index.md` gives it its team (else the page says `team:`).
+    team_cascaded: bool,
+    /// Whether the folder is new, with an `_index.md` of its own to write.
+    new_folder: bool,
+}
+
+/// A new sprint page of `team` goes into the folder that cascades that team, else beside the
+/// team's latest sprint, else into a new folder `<sprints>/<team>/`; a page of no team goes
+/// where the site's sprints are.
+fn new_page_place(
+    site: &SiteFiles,
+    pages: &BTreeMap<SprintKey, Page>,
+    team: Option<&str>,
+    new_dirs: &HashMap<String, PathBuf>,
+) -> Place {
+    let Some(team) = team else {
+        return Place {
+            dir: site.sprint_dir.clone(),
+            team_cascaded: false,
+            new_folder: false,
+        };
+    };
+    if let Some(dir) = new_dirs.get(team) {
+        return Place {
+            dir: dir.clone(),
+            team_cascaded: true,
+            new_folder: false,
+        };
+    }
+    if let Some((dir, _)) = site
+        .sprint_folders
+        .iter()
+        .find(|(_, t)| t.as_deref() == Some(team))
+    {
+        return Place {
+            dir: dir.clone(),
+            team_cascaded: true,
+            new_folder: false,
+        };
+    }
+    let latest = pages
+        .iter()
+        .filter(|(k, _)| k.0.as_deref() == Some(team))
+        .max_by_key(|(k, _)| k.1)
+        .and_then(|(_, p)| p.path.parent());
+    if let Some(dir) = latest {
+        return Place {
+            dir: dir.to_path_buf(),
+            team_cascaded: site.cascaded_team(dir) == Some(team),
+            new_folder: false,
+        };
+    }
+    // Beside the other teams' folders: the sprints folder, not a team's folder within it.
+    let base = if site.cascaded_team(&site.sprint_dir).is_some() {
+        site.sprint_dir
+            .parent()
+            .map_or_else(|| site.sprint_dir.clone(), Path::to_path_buf)
+    } else {
+        site.sprint_dir.clone()
+    };
+    Place {
+        dir: base.join(crate::util::slug::urlize(team)),
+        team_cascaded: true,
+        new_folder: true,
+    }
+}
+
+/// The `_index.md` of a new folder of one team's sprints.
+fn team_index(site: &SiteFiles, team: &str) -> String {
+    let title = site
+        .teams
+        .iter()
+        .find(|t| t.id == team)
+        .map_or(team, |t| t.title.as_str());
+    format!(
+        "---\ntitle: {}\ncascade:\n  kind: sprint\n  team: {}\n---\n",
+        serde_json::to_string(&format!("{title} sprints")).unwrap_or_default(),
+        yaml_str(team)
+    )
 }
 
 fn rewrite_page(p: &Page, out: &[Out], missing_dates: &[(&str, bool, Option<Date>); 2]) -> String {
@@ -1037,6 +1193,7 @@ mod tests {
             created: Some(jiff::civil::date(2025, 5, 1)),
             done_on: None,
             sprints,
+            team: None,
         }
     }
 
@@ -1063,6 +1220,8 @@ mod tests {
                 page(2, "2025-06-16", "2025-06-27", "  - A-1\n"),
             ],
             sprint_dir: "content/sprints".into(),
+            sprint_folders: Vec::new(),
+            teams: Vec::new(),
         };
         let opts = Options {
             sprint: None,
@@ -1146,6 +1305,8 @@ mod tests {
             backlog: None,
             sprint_pages: vec![("content/s.md".into(), text.into())],
             sprint_dir: "content".into(),
+            sprint_folders: Vec::new(),
+            teams: Vec::new(),
         };
         let opts = Options {
             sprint: None,
@@ -1177,6 +1338,8 @@ mod tests {
             backlog: None,
             sprint_pages: vec![("content/s.md".into(), text.into())],
             sprint_dir: "content".into(),
+            sprint_folders: Vec::new(),
+            teams: Vec::new(),
         };
         let opts = Options {
             sprint: None,
@@ -1198,7 +1361,7 @@ mod tests {
         let text = "---\ntitle: Cycle 1\nnumber: 1  # ours\ngoal: x\nitems:\n  - A-1\n---\n";
         let mut sprints = BTreeMap::new();
         sprints.insert(
-            1,
+            (None, 1),
             super::super::TrackerSprint {
                 number: 1,
                 name: "Cycle 1".into(),
@@ -1218,6 +1381,8 @@ mod tests {
             backlog: None,
             sprint_pages: vec![("content/s.md".into(), text.into())],
             sprint_dir: "content".into(),
+            sprint_folders: Vec::new(),
+            teams: Vec::new(),
         };
         let opts = Options {
             sprint: None,
@@ -1231,6 +1396,66 @@ mod tests {
             Some(
                 "---\ntitle: Cycle 1\nnumber: 1  # ours\nstart: 2025-06-02\nend: 2025-06-13\ngoal: x\nitems:\n  - A-1\n---\n"
             )
+        );
+    }
+
+    #[test]
+    fn two_teams_sprint_3_pages_each_get_their_teams_items() {
+        let mut a = item("A-1", 3.0, vec![3]);
+        a.team = Some("apps".into());
+        let mut b = item("B-1", 2.0, vec![3]);
+        b.team = Some("billing".into());
+        let export = Export {
+            tool: super::super::Tool::Linear,
+            items: vec![a, b],
+            sprints: BTreeMap::new(),
+            full_history: false,
+            skipped: Vec::new(),
+        };
+        let page = |team_line: &str| {
+            format!("---\n{team_line}number: 3\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n---\n")
+        };
+        let site = SiteFiles {
+            backlog_path: "data/backlog.yaml".into(),
+            backlog: None,
+            sprint_pages: vec![
+                ("content/sprints/apps/sprint-3.md".into(), page("")),
+                (
+                    "content/sprints/sprint-3.md".into(),
+                    page("team: billing\n"),
+                ),
+            ],
+            sprint_dir: "content/sprints".into(),
+            sprint_folders: vec![
+                ("content/sprints".into(), None),
+                ("content/sprints/apps".into(), Some("apps".into())),
+            ],
+            teams: Vec::new(),
+        };
+        assert_eq!(site.sprint_teams(), (true, true));
+        let opts = Options {
+            sprint: None,
+            start: None,
+            end: None,
+            as_of: jiff::civil::date(2025, 6, 1),
+        };
+        let p = plan(&export, &site, &opts).unwrap();
+        assert_eq!(
+            text_of(&p, "content/sprints/apps/sprint-3.md"),
+            Some("---\nnumber: 3\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n  - A-1\n---\n")
+        );
+        assert_eq!(
+            text_of(&p, "content/sprints/sprint-3.md"),
+            Some(
+                "---\nteam: billing\nnumber: 3\nstart: 2025-06-02\nend: 2025-06-13\nitems:\n  - B-1\n---\n"
+            )
+        );
+        assert_eq!(
+            p.updated_pages,
+            [
+                (Some("apps".to_string()), 3),
+                (Some("billing".to_string()), 3)
+            ]
         );
     }
 }

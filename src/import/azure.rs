@@ -5,11 +5,20 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::table::{self, Table};
-use super::{Export, Tool, TrackerItem, check_duplicate, note_sprint};
+use super::team::SiteTeams;
+use super::{
+    Export, Tool, TrackerItem, check_duplicate, check_teamless, note_sprint, row_team, team_column,
+    team_rule,
+};
 use crate::config::ImportConfig;
 use crate::error::Error;
 
-pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Vec<Error>> {
+pub fn read(
+    path: &Path,
+    text: &str,
+    config: &ImportConfig,
+    teams: &SiteTeams,
+) -> Result<Export, Vec<Error>> {
     let t = Table::parse(path, text, b',').map_err(|e| vec![e])?;
     let mut errors = Vec::new();
     let mut need = |names: &[&str]| match t.required(names, "Azure Boards") {
@@ -34,6 +43,13 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
         c(&["Assigned To"]),
     );
     let (created, closed) = (c(&["Created Date"]), c(&["Closed Date"]));
+    // A team owns an area (`Project\Team`); iterations are the project's, shared by teams.
+    let team_col = team_column(&t, config, &["Area Path"], "Azure Boards", &mut errors);
+    let paths = config.team.column.is_none();
+    let rule = match team_rule(&t, team_col, config, teams, paths) {
+        Ok(r) => r,
+        Err(e) => return Err(vec![e]),
+    };
     let format = config.date_format.as_deref();
     // Portfolio items hold backlog items; tasks are their parts, unless tasks are all there is.
     let only_tasks = t.rows.iter().all(|r| {
@@ -68,12 +84,13 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
         let mut date_of =
             |col: Option<usize>| t.read(row, col, |v| table::date(v, format), &mut errors);
         let (created_on, closed_on) = (date_of(created), date_of(closed));
+        let team = row_team(&t, row, team_col, &rule, &mut errors);
         let mut in_sprints = Vec::new();
         let path = t.get(row, iteration);
         if let Some((_, last)) = path.rsplit_once('\\') {
             match table::sprint_number(last) {
                 Some(n) => {
-                    note_sprint(&mut sprints, n, last, None, None);
+                    note_sprint(&mut sprints, &team, n, last, None, None);
                     in_sprints.push(n);
                 }
                 None => errors.push(t.problem(
@@ -83,7 +100,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
                 )),
             }
         }
-        items.push(TrackerItem {
+        let item = TrackerItem {
             key,
             title: t.get(row, Some(title)).to_string(),
             kind: table::item_type(&kind, &[]),
@@ -95,7 +112,13 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             created: created_on,
             done_on: closed_on.filter(|_| matches!(st, "done" | "dropped")),
             sprints: in_sprints,
-        });
+            team,
+        };
+        check_teamless(&t, row, team_col, &rule, &item, &mut errors);
+        items.push(item);
+    }
+    if let Some(m) = rule.unnamed(items.iter().any(|i: &TrackerItem| !i.sprints.is_empty())) {
+        errors.push(Error::at(path, &t.text, 1, 1, m));
     }
     if !errors.is_empty() {
         return Err(errors);

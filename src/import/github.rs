@@ -9,22 +9,31 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 use super::table::{self, Table};
-use super::{Export, Tool, TrackerItem, TrackerSprint, check_duplicate, note_sprint};
+use super::team::{Rule, SiteTeams};
+use super::{
+    Export, SprintKey, Tool, TrackerItem, TrackerSprint, check_duplicate, check_teamless,
+    note_sprint, row_team, team_column, team_rule,
+};
 use crate::config::ImportConfig;
 use crate::error::Error;
 
 const POINTS: &[&str] = &["Story Points", "Points", "Estimate", "Size"];
 
-pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Vec<Error>> {
+pub fn read(
+    path: &Path,
+    text: &str,
+    config: &ImportConfig,
+    teams: &SiteTeams,
+) -> Result<Export, Vec<Error>> {
     if table::strip_bom(text).trim_start().starts_with('{') {
-        read_json(path, text, config)
+        read_json(path, text, config, teams)
     } else {
         let delimiter = if text.lines().next().unwrap_or("").contains('\t') {
             b'\t'
         } else {
             b','
         };
-        read_table(path, text, config, delimiter)
+        read_table(path, text, config, teams, delimiter)
     }
 }
 
@@ -34,7 +43,12 @@ fn key_of_url(url: &str) -> Option<String> {
     n.parse::<u64>().ok().map(|n| format!("#{n}"))
 }
 
-fn read_json(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Vec<Error>> {
+fn read_json(
+    path: &Path,
+    text: &str,
+    config: &ImportConfig,
+    teams: &SiteTeams,
+) -> Result<Export, Vec<Error>> {
     let text = table::strip_bom(text);
     let doc: Value = serde_json::from_str(text).map_err(|e| {
         vec![Error::at(
@@ -60,6 +74,34 @@ fn read_json(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, V
         Some(p) => vec![lower(p)],
         None => POINTS.iter().map(|p| lower(p)).collect(),
     };
+    // GitHub has no team field: a custom single-select field may hold it.
+    let team_key = lower(config.team.column.as_deref().unwrap_or("Team"));
+    let team_of = |item: &Value| {
+        item.get(&team_key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let names: Vec<String> = list.iter().map(team_of).collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let title_of = |i: usize| {
+        let item = &list[i];
+        item.get("content")
+            .and_then(|c| c.get("title"))
+            .or_else(|| item.get("title"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let rule = Rule::new(teams, &config.team, false, &name_refs).map_err(|(i, m)| {
+        vec![Error::file(
+            path,
+            format!(
+                "items[{i}] (\"{}\"): field \"{team_key}\": {m}",
+                title_of(i)
+            ),
+        )]
+    })?;
     let mut errors = Vec::new();
     let mut items = Vec::new();
     let mut sprints = BTreeMap::new();
@@ -125,6 +167,13 @@ fn read_json(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, V
             }
             break;
         }
+        let team = match rule.resolve(&names[i]) {
+            Ok(t) => t,
+            Err(m) => {
+                problem(&team_key, m);
+                None
+            }
+        };
         let mut in_sprints = Vec::new();
         // The iteration field under its own name (`iteration`, `sprint`, …): the one value
         // shaped `{title, startDate, duration}`.
@@ -143,7 +192,7 @@ fn read_json(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, V
             let end = start.and_then(|s| s.checked_add(jiff::Span::new().days(days - 1)).ok());
             match table::sprint_number(name) {
                 Some(n) => {
-                    note_sprint(&mut sprints, n, name, start, end);
+                    note_sprint(&mut sprints, &team, n, name, start, end);
                     in_sprints.push(n);
                 }
                 None => problem(
@@ -168,6 +217,18 @@ fn read_json(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, V
                     .collect()
             })
             .unwrap_or_default();
+        if rule.on()
+            && team.is_none()
+            && names[i].trim().is_empty()
+            && let Some(n) = in_sprints.last()
+        {
+            problem(
+                &team_key,
+                format!(
+                    "the item is in sprint {n} but names no team; on this site every sprint belongs to a team"
+                ),
+            );
+        }
         items.push(TrackerItem {
             key,
             title,
@@ -178,7 +239,11 @@ fn read_json(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, V
             created: None,
             done_on: None,
             sprints: in_sprints,
+            team,
         });
+    }
+    if let Some(m) = rule.unnamed(items.iter().any(|i| !i.sprints.is_empty())) {
+        errors.push(Error::file(path, m));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -196,6 +261,7 @@ fn read_table(
     path: &Path,
     text: &str,
     config: &ImportConfig,
+    teams: &SiteTeams,
     delimiter: u8,
 ) -> Result<Export, Vec<Error>> {
     let t = Table::parse(path, text, delimiter).map_err(|e| vec![e])?;
@@ -219,8 +285,10 @@ fn read_table(
         c(&["Number", "#"]),
         c(&["Labels"]),
     );
+    let team_col = team_column(&t, config, &["Team"], "GitHub Projects", &mut errors);
+    let rule = team_rule(&t, team_col, config, teams, false).map_err(|e| vec![e])?;
     let mut items = Vec::new();
-    let mut sprints: BTreeMap<u32, TrackerSprint> = BTreeMap::new();
+    let mut sprints: BTreeMap<SprintKey, TrackerSprint> = BTreeMap::new();
     let mut seen = HashMap::new();
     for row in &t.rows {
         let name = t.get(row, Some(title)).to_string();
@@ -254,12 +322,13 @@ fn read_table(
             }
         };
         let pts = t.read(row, points, table::points, &mut errors);
+        let team = row_team(&t, row, team_col, &rule, &mut errors);
         let mut in_sprints = Vec::new();
         let it = t.get(row, iteration);
         if !it.is_empty() {
             match table::sprint_number(it) {
                 Some(n) => {
-                    note_sprint(&mut sprints, n, it, None, None);
+                    note_sprint(&mut sprints, &team, n, it, None, None);
                     in_sprints.push(n);
                 }
                 None => errors.push(t.problem(
@@ -275,7 +344,7 @@ fn read_table(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        items.push(TrackerItem {
+        let item = TrackerItem {
             key,
             title: name,
             kind: label_list
@@ -292,7 +361,13 @@ fn read_table(
             created: None,
             done_on: None,
             sprints: in_sprints,
-        });
+            team,
+        };
+        check_teamless(&t, row, team_col, &rule, &item, &mut errors);
+        items.push(item);
+    }
+    if let Some(m) = rule.unnamed(items.iter().any(|i| !i.sprints.is_empty())) {
+        errors.push(Error::at(path, &t.text, 1, 1, m));
     }
     if !errors.is_empty() {
         return Err(errors);

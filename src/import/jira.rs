@@ -5,7 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::table::{self, Table};
-use super::{Export, Tool, TrackerItem, check_duplicate, note_sprint};
+use super::team::SiteTeams;
+use super::{
+    Export, Tool, TrackerItem, check_duplicate, check_teamless, note_sprint, row_team, team_column,
+    team_rule,
+};
 use crate::config::ImportConfig;
 use crate::error::Error;
 
@@ -16,7 +20,12 @@ const POINTS: &[&str] = &[
     "Story point estimate",
 ];
 
-pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Vec<Error>> {
+pub fn read(
+    path: &Path,
+    text: &str,
+    config: &ImportConfig,
+    teams: &SiteTeams,
+) -> Result<Export, Vec<Error>> {
     let t = Table::parse(path, text, b',').map_err(|e| vec![e])?;
     let mut errors = Vec::new();
     let mut need = |names: &[&str]| match t.required(names, "Jira") {
@@ -41,6 +50,17 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
     let resolved = t.col(&["Resolved"]);
     let labels = t.cols("Labels");
     let sprint_cols = t.cols("Sprint");
+    let team_col = team_column(
+        &t,
+        config,
+        &["Team", "Custom field (Team)"],
+        "Jira",
+        &mut errors,
+    );
+    let rule = match team_rule(&t, team_col, config, teams, false) {
+        Ok(r) => r,
+        Err(e) => return Err(vec![e]),
+    };
     let format = config.date_format.as_deref();
     let mut items = Vec::new();
     let mut sprints = BTreeMap::new();
@@ -76,6 +96,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             |col: Option<usize>| t.read(row, col, |v| table::date(v, format), &mut errors);
         let created_on = date_of(created);
         let resolved_on = date_of(resolved);
+        let team = row_team(&t, row, team_col, &rule, &mut errors);
         let mut in_sprints = Vec::new();
         for &c in &sprint_cols {
             let name = t.get(row, Some(c));
@@ -84,7 +105,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             }
             match table::sprint_number(name) {
                 Some(n) => {
-                    note_sprint(&mut sprints, n, name, None, None);
+                    note_sprint(&mut sprints, &team, n, name, None, None);
                     if !in_sprints.contains(&n) {
                         in_sprints.push(n);
                     }
@@ -104,7 +125,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             .map(|&c| t.get(row, Some(c)).to_string())
             .filter(|l| !l.is_empty())
             .collect();
-        items.push(TrackerItem {
+        let item = TrackerItem {
             key: k,
             title: t.get(row, Some(summary)).to_string(),
             kind: table::item_type(ty, &label_list),
@@ -114,7 +135,13 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             created: created_on,
             done_on: resolved_on.filter(|_| matches!(st, "done" | "dropped")),
             sprints: in_sprints,
-        });
+            team,
+        };
+        check_teamless(&t, row, team_col, &rule, &item, &mut errors);
+        items.push(item);
+    }
+    if let Some(m) = rule.unnamed(items.iter().any(|i: &TrackerItem| !i.sprints.is_empty())) {
+        errors.push(Error::at(path, &t.text, 1, 1, m));
     }
     if !errors.is_empty() {
         return Err(errors);

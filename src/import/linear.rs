@@ -5,11 +5,20 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::table::{self, Table};
-use super::{Export, Tool, TrackerItem, check_duplicate, note_sprint};
+use super::team::SiteTeams;
+use super::{
+    Export, Tool, TrackerItem, check_duplicate, check_teamless, note_sprint, row_team, team_column,
+    team_rule,
+};
 use crate::config::ImportConfig;
 use crate::error::Error;
 
-pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Vec<Error>> {
+pub fn read(
+    path: &Path,
+    text: &str,
+    config: &ImportConfig,
+    teams: &SiteTeams,
+) -> Result<Export, Vec<Error>> {
     let mut t = Table::parse(path, text, b',').map_err(|e| vec![e])?;
     for row in &mut t.rows {
         for f in &mut row.fields {
@@ -47,6 +56,11 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
         c(&["Cycle Start"]),
         c(&["Cycle End"]),
     );
+    let team_col = team_column(&t, config, &["Team"], "Linear", &mut errors);
+    let rule = match team_rule(&t, team_col, config, teams, false) {
+        Ok(r) => r,
+        Err(e) => return Err(vec![e]),
+    };
     let format = config.date_format.as_deref();
     let mut items = Vec::new();
     let mut sprints = BTreeMap::new();
@@ -82,6 +96,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             .read(row, Some(status), status_of, &mut errors)
             .unwrap_or("todo");
         let pts = t.read(row, points, table::points, &mut errors);
+        let team = row_team(&t, row, team_col, &rule, &mut errors);
         let mut in_sprints = Vec::new();
         let cycle = t.get(row, number);
         if !cycle.is_empty() {
@@ -89,7 +104,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
                 Some(n) => {
                     let label = Some(t.get(row, name)).filter(|s| !s.is_empty());
                     let label = label.map_or_else(|| format!("Cycle {n}"), str::to_string);
-                    note_sprint(&mut sprints, n, &label, cycle_start, cycle_end);
+                    note_sprint(&mut sprints, &team, n, &label, cycle_start, cycle_end);
                     in_sprints.push(n);
                 }
                 None => errors.push(t.problem(
@@ -105,7 +120,7 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        items.push(TrackerItem {
+        let item = TrackerItem {
             key,
             title: t.get(row, Some(title)).to_string(),
             kind: table::item_type(
@@ -121,7 +136,13 @@ pub fn read(path: &Path, text: &str, config: &ImportConfig) -> Result<Export, Ve
             created: created_on,
             done_on: completed_on.or(canceled_on),
             sprints: in_sprints,
-        });
+            team,
+        };
+        check_teamless(&t, row, team_col, &rule, &item, &mut errors);
+        items.push(item);
+    }
+    if let Some(m) = rule.unnamed(items.iter().any(|i: &TrackerItem| !i.sprints.is_empty())) {
+        errors.push(Error::at(path, &t.text, 1, 1, m));
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -9,6 +9,7 @@ mod github;
 mod jira;
 mod linear;
 pub mod table;
+pub mod team;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,6 +18,7 @@ use jiff::civil::Date;
 
 use crate::config::ImportConfig;
 use crate::error::Error;
+use team::{Rule, SiteTeams};
 
 /// The trackers `teambook import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +67,21 @@ pub struct TrackerItem {
     pub created: Option<Date>,
     /// When it was finished (or cancelled).
     pub done_on: Option<Date>,
-    /// The numbers of the sprints it is in, oldest first.
+    /// The numbers of the sprints it is in, oldest first: sprints of its team.
     pub sprints: Vec<u32>,
+    /// The id of its team's record, when the export names teams and the site keeps them apart.
+    pub team: Option<String>,
+}
+
+/// A sprint of an export or a site: its team (none on a one-team site) and its number.
+pub type SprintKey = (Option<String>, u32);
+
+/// `sprint 3`, or `sprint 3 of team `sre``.
+pub fn sprint_label(key: &SprintKey) -> String {
+    match &key.0 {
+        Some(t) => format!("sprint {} of team `{t}`", key.1),
+        None => format!("sprint {}", key.1),
+    }
 }
 
 /// A sprint (Jira sprint, Linear cycle, Azure iteration, GitHub iteration) of the export.
@@ -83,7 +98,7 @@ pub struct TrackerSprint {
 pub struct Export {
     pub tool: Tool,
     pub items: Vec<TrackerItem>,
-    pub sprints: BTreeMap<u32, TrackerSprint>,
+    pub sprints: BTreeMap<SprintKey, TrackerSprint>,
     /// Whether an item lists every sprint it was ever in (Jira), or only its current one.
     pub full_history: bool,
     /// Rows left out (epics, sub-tasks, archived rows), in words.
@@ -125,6 +140,7 @@ pub fn read(
     path: &Path,
     text: &str,
     config: &ImportConfig,
+    teams: &SiteTeams,
 ) -> Result<Export, Vec<Error>> {
     let tool = match tool.or_else(|| detect(text)) {
         Some(t) => t,
@@ -137,30 +153,102 @@ pub fn read(
         }
     };
     let export = match tool {
-        Tool::Jira => jira::read(path, text, config),
-        Tool::Linear => linear::read(path, text, config),
-        Tool::Azure => azure::read(path, text, config),
-        Tool::Github => github::read(path, text, config),
+        Tool::Jira => jira::read(path, text, config, teams),
+        Tool::Linear => linear::read(path, text, config, teams),
+        Tool::Azure => azure::read(path, text, config, teams),
+        Tool::Github => github::read(path, text, config, teams),
     }?;
     Ok(export)
 }
 
 /// Collects the sprints the rows name, keeping the dates the first row that has them gives.
 fn note_sprint(
-    sprints: &mut BTreeMap<u32, TrackerSprint>,
+    sprints: &mut BTreeMap<SprintKey, TrackerSprint>,
+    team: &Option<String>,
     number: u32,
     name: &str,
     start: Option<Date>,
     end: Option<Date>,
 ) {
-    let s = sprints.entry(number).or_insert_with(|| TrackerSprint {
-        number,
-        name: name.to_string(),
-        start: None,
-        end: None,
-    });
+    let s = sprints
+        .entry((team.clone(), number))
+        .or_insert_with(|| TrackerSprint {
+            number,
+            name: name.to_string(),
+            start: None,
+            end: None,
+        });
     s.start = s.start.or(start);
     s.end = s.end.or(end);
+}
+
+/// The team column of a table: the configured one (an error when the export lacks it), else the
+/// first of the tool's own `names`.
+fn team_column(
+    t: &table::Table,
+    config: &ImportConfig,
+    names: &[&str],
+    tool: &str,
+    errors: &mut Vec<Error>,
+) -> Option<usize> {
+    match &config.team.column {
+        Some(name) => t
+            .required(&[name.as_str()], tool)
+            .map_err(|e| errors.push(e))
+            .ok(),
+        None => t.col(names),
+    }
+}
+
+/// The team rule of a table's export, read from column `col` of every row; a problem is at the
+/// row it concerns.
+fn team_rule<'a>(
+    t: &table::Table,
+    col: Option<usize>,
+    config: &'a ImportConfig,
+    teams: &'a SiteTeams,
+    paths: bool,
+) -> Result<Rule<'a>, Error> {
+    let names: Vec<&str> = t.rows.iter().map(|r| t.get(r, col)).collect();
+    Rule::new(teams, &config.team, paths, &names)
+        .map_err(|(i, m)| t.problem(&t.rows[i], col.unwrap_or(0), m))
+}
+
+/// The team the row names (none when teams are not kept apart); a name no team has is a
+/// problem at its cell.
+fn row_team(
+    t: &table::Table,
+    row: &table::Row,
+    col: Option<usize>,
+    rule: &Rule,
+    errors: &mut Vec<Error>,
+) -> Option<String> {
+    rule.resolve(t.get(row, col))
+        .map_err(|m| errors.push(t.problem(row, col.unwrap_or(0), m)))
+        .ok()
+        .flatten()
+}
+
+/// When teams are kept apart, an item in a sprint must name its team: sprint 3 is some team's.
+fn check_teamless(
+    t: &table::Table,
+    row: &table::Row,
+    col: Option<usize>,
+    rule: &Rule,
+    item: &TrackerItem,
+    errors: &mut Vec<Error>,
+) {
+    if rule.on()
+        && item.team.is_none()
+        && t.get(row, col).is_empty()
+        && let Some(n) = item.sprints.last()
+    {
+        errors.push(t.problem(
+                row,
+                col.unwrap_or(0),
+                format!("the issue is in sprint {n} but names no team; on this site every sprint belongs to a team"),
+            ));
+    }
 }
 
 /// Items with one key twice are an error at the second row.

@@ -249,10 +249,10 @@ pub fn date(value: &str, format: Option<&str>) -> Result<Option<Date>, String> {
             .ok()
             .and_then(|t| t.to_date().ok())
     };
-    if let Some(f) = format {
-        if let Some(d) = parse(f) {
-            return Ok(Some(d));
-        }
+    if let Some(f) = format
+        && let Some(d) = parse(f)
+    {
+        return Ok(Some(d));
     }
     if let Ok(t) = value.parse::<jiff::Timestamp>() {
         return Ok(Some(jiff::tz::Offset::UTC.to_datetime(t).date()));

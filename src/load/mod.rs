@@ -64,6 +64,8 @@ pub struct Sources {
     pub data: serde_json::Map<String, serde_json::Value>,
     /// Text of data files, kept for error positions.
     pub data_files: Vec<SourceFile>,
+    /// Markdown under `snippets/`, for `{{< include "snippets/…" >}}`; never pages.
+    pub snippets: Vec<SourceFile>,
     /// Links that were not followed because they lead out of the site, and files that are
     /// not regular files: skipped, each named.
     pub warnings: Vec<Error>,
@@ -216,6 +218,20 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         }
     }
 
+    let mut snippets = Vec::new();
+    for rel in walker.files("snippets") {
+        if !rel
+            .extension()
+            .is_some_and(|e| e == "md" || e == "markdown")
+        {
+            continue;
+        }
+        match read_text(root, rel) {
+            Ok(file) => snippets.push(file),
+            Err(e) => walker.errors.push(e),
+        }
+    }
+
     if !walker.errors.is_empty() {
         return Err(walker.errors);
     }
@@ -228,6 +244,7 @@ pub fn load(root: &Path, config: Config) -> Result<Sources, Vec<Error>> {
         templates,
         data: data.map,
         data_files,
+        snippets,
         warnings: walker.warnings,
     })
 }

@@ -60,6 +60,7 @@ pub fn assemble(
         by_source,
         urls,
         records: records::Records::default(),
+        snippets: HashMap::new(),
     })
 }
 
@@ -468,6 +469,8 @@ fn build_pages(
             bundle,
             prev: None,
             next: None,
+            updated_by: None,
+            review_due: None,
         });
     }
     pages
@@ -691,13 +694,13 @@ fn excluded(meta: &FrontMatter, include: Include) -> Option<String> {
         return Some("draft: true (build with --drafts to include it)".into());
     }
     let published = meta.publish_date.as_ref().or(meta.date.as_ref());
-    if let Some(d) = published.filter(|d| d.instant > include.now) {
-        if !include.future {
-            return Some(format!(
-                "dated {} in the future (build with --future to include it)",
-                d.day
-            ));
-        }
+    if let Some(d) = published.filter(|d| d.instant > include.now)
+        && !include.future
+    {
+        return Some(format!(
+            "dated {} in the future (build with --future to include it)",
+            d.day
+        ));
     }
     if let Some(d) = meta
         .expiry_date

@@ -33,6 +33,10 @@ pub struct Page {
     pub bundle: Option<PathBuf>,
     pub prev: Option<usize>,
     pub next: Option<usize>,
+    /// Who made the last commit of the file, when "last updated" comes from Git.
+    pub updated_by: Option<String>,
+    /// With a `review_by` date: whether it has passed.
+    pub review_due: Option<bool>,
 }
 
 impl Page {
@@ -115,6 +119,8 @@ pub struct Site {
     pub urls: HashMap<String, PathBuf>,
     /// Typed records, filled by [`records::collect`] after assembly.
     pub records: records::Records,
+    /// Markdown files under `snippets/` (root-relative `/` path → text), for `include`.
+    pub snippets: HashMap<String, String>,
 }
 
 /// "my-first_post" → "My First Post", as Hugo titles pages without a title.

@@ -63,6 +63,8 @@ mod tests {
             bundle: None,
             prev: None,
             next: None,
+            updated_by: None,
+            review_due: None,
         }
     }
 

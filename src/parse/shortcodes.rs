@@ -800,10 +800,10 @@ fn typed(word: &str) -> ArgValue {
         if let Ok(i) = word.parse::<i64>() {
             return ArgValue::Int(i);
         }
-        if let Ok(f) = word.parse::<f64>() {
-            if f.is_finite() {
-                return ArgValue::Float(f);
-            }
+        if let Ok(f) = word.parse::<f64>()
+            && f.is_finite()
+        {
+            return ArgValue::Float(f);
         }
     }
     ArgValue::Str(word.to_owned())

@@ -137,7 +137,7 @@ fn global_key(site: &Site) -> u64 {
     h.finish()
 }
 
-/// What shortcodes may read: templates, data files and every record.
+/// What shortcodes may read: templates, data files, snippets and every record.
 fn shortcode_key(site: &Site, sources: &Sources) -> u64 {
     let mut h = DefaultHasher::new();
     let mut templates: Vec<(&str, &str)> = sources
@@ -147,7 +147,7 @@ fn shortcode_key(site: &Site, sources: &Sources) -> u64 {
         .collect();
     templates.sort();
     templates.hash(&mut h);
-    for f in &sources.data_files {
+    for f in sources.data_files.iter().chain(&sources.snippets) {
         f.path.hash(&mut h);
         f.text.hash(&mut h);
     }

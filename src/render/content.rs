@@ -107,52 +107,9 @@ pub fn render_body(
             serde_json::Map::new()
         },
     };
+    let mut stack: Vec<String> = Vec::new();
     let mut render_call = |call: &shortcodes::Call| -> Result<String, String> {
-        let name = format!("shortcodes/{}.html", call.name);
-        if !engine.has(&name) {
-            return Err(format!(
-                "unknown shortcode `{}`: add the template templates/{name}",
-                call.name
-            ));
-        }
-        let mut ctx = tera::Context::new();
-        let args: serde_json::Map<String, serde_json::Value> = call
-            .named
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
-            .collect();
-        ctx.insert("args", &args);
-        ctx.insert("pos", &call.positional);
-        ctx.insert("body", &call.body);
-        ctx.insert("markdown", &call.markdown);
-        ctx.insert("page", &page_ctx);
-        // A template file's final newline is not part of an inline shortcode's output.
-        engine
-            .render(&name, &ctx)
-            .map_err(|e| {
-                // A template that needs the text between the tags, called without a closing
-                // tag: say that, not what Tera found missing inside the template.
-                if call.body.is_none() && engine.uses_variable(&name, "body") {
-                    let (open, close) = if call.markdown {
-                        ("{{%", "%}}")
-                    } else {
-                        ("{{<", ">}}")
-                    };
-                    format!(
-                        "never closed: its template uses the text between `{open} {n} {close}` \
-                         and `{open} /{n} {close}`; add the closing tag after that text",
-                        n = call.name
-                    )
-                } else {
-                    e.to_string()
-                }
-            })
-            .map(|mut out| {
-                while out.ends_with('\n') {
-                    out.pop();
-                }
-                out
-            })
+        call_shortcode(site, engine, hl, &page_ctx, &mut stack, call)
     };
     let expanded = shortcodes::expand(src, &mut render_call).map_err(|errs| {
         errs.into_iter()
@@ -190,6 +147,158 @@ pub fn render_body(
         ids,
         links: rendered.links,
     })
+}
+
+/// Renders one shortcode call with its template; `include` renders a snippet in place.
+/// `stack`: the snippets being included, outermost first, to refuse a cycle.
+fn call_shortcode(
+    site: &Site,
+    engine: &Engine,
+    hl: &Highlighter,
+    page_ctx: &ShortcodePage,
+    stack: &mut Vec<String>,
+    call: &shortcodes::Call,
+) -> Result<String, String> {
+    if call.name == "include" && !engine.has("shortcodes/include.html") {
+        return include(site, engine, hl, page_ctx, stack, call);
+    }
+    let name = format!("shortcodes/{}.html", call.name);
+    if !engine.has(&name) {
+        return Err(format!(
+            "unknown shortcode `{}`: add the template templates/{name}",
+            call.name
+        ));
+    }
+    let mut ctx = tera::Context::new();
+    let args: serde_json::Map<String, serde_json::Value> = call
+        .named
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+        .collect();
+    ctx.insert("args", &args);
+    ctx.insert("pos", &call.positional);
+    ctx.insert("body", &call.body);
+    ctx.insert("markdown", &call.markdown);
+    ctx.insert("page", &page_ctx);
+    // A template file's final newline is not part of an inline shortcode's output.
+    engine
+        .render(&name, &ctx)
+        .map_err(|e| {
+            // A template that needs the text between the tags, called without a closing
+            // tag: say that, not what Tera found missing inside the template.
+            if call.body.is_none() && engine.uses_variable(&name, "body") {
+                let (open, close) = if call.markdown {
+                    ("{{%", "%}}")
+                } else {
+                    ("{{<", ">}}")
+                };
+                format!(
+                    "never closed: its template uses the text between `{open} {n} {close}` \
+                         and `{open} /{n} {close}`; add the closing tag after that text",
+                    n = call.name
+                )
+            } else {
+                e.to_string()
+            }
+        })
+        .map(|mut out| {
+            while out.ends_with('\n') {
+                out.pop();
+            }
+            out
+        })
+}
+
+/// How deep includes may nest (a snippet including a snippet …).
+const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// `{{< include "snippets/on-call.md" >}}`: the snippet's Markdown, its shortcodes expanded,
+/// rendered to HTML in place. The path is relative to the site root (`snippets/` may be left
+/// out); a missing snippet, a cycle and an error inside the snippet are errors at the call.
+fn include(
+    site: &Site,
+    engine: &Engine,
+    hl: &Highlighter,
+    page_ctx: &ShortcodePage,
+    stack: &mut Vec<String>,
+    call: &shortcodes::Call,
+) -> Result<String, String> {
+    let text_of = |v: &shortcodes::ArgValue| match v {
+        shortcodes::ArgValue::Str(s) => s.clone(),
+        shortcodes::ArgValue::Int(i) => i.to_string(),
+        shortcodes::ArgValue::Float(x) => x.to_string(),
+        shortcodes::ArgValue::Bool(b) => b.to_string(),
+    };
+    let asked = call
+        .named
+        .iter()
+        .find(|(k, _)| k == "path")
+        .map(|(_, v)| text_of(v))
+        .or_else(|| call.positional.first().map(text_of))
+        .ok_or("name the snippet, e.g. `{{< include \"snippets/on-call.md\" >}}`")?;
+    let key = asked.trim().trim_start_matches("./").to_string();
+    let key = if site.snippets.contains_key(&key) {
+        key
+    } else {
+        format!("snippets/{key}")
+    };
+    let Some(text) = site.snippets.get(&key) else {
+        let hint = crate::error::did_you_mean(&asked, site.snippets.keys().map(String::as_str))
+            .map_or_else(
+                || "put it in the site's snippets/ folder".to_string(),
+                |s| format!("did you mean `{s}`?"),
+            );
+        return Err(format!("no snippet `{asked}`; {hint}"));
+    };
+    if let Some(at) = stack.iter().position(|s| *s == key) {
+        let mut chain: Vec<&str> = vec![page_ctx.source_path.as_str()];
+        chain.extend(
+            stack[..]
+                .iter()
+                .map(String::as_str)
+                .skip(at.min(stack.len())),
+        );
+        chain.push(&key);
+        return Err(format!("`{key}` includes itself ({})", chain.join(" → ")));
+    }
+    if stack.len() >= MAX_INCLUDE_DEPTH {
+        return Err(format!("snippets nest deeper than {MAX_INCLUDE_DEPTH}"));
+    }
+    stack.push(key.clone());
+    let (front_len, body_line) = match crate::parse::frontmatter::split(Path::new(&key), text) {
+        Ok(split) => (text.len() - split.body.len(), split.body_line),
+        Err(_) => (0, 1),
+    };
+    let expanded = shortcodes::expand(&text[front_len..], &mut |c| {
+        call_shortcode(site, engine, hl, page_ctx, stack, c)
+    });
+    stack.pop();
+    let expanded = expanded.map_err(|errs| {
+        errs.into_iter()
+            .map(|e| {
+                let e = e.shift(body_line - 1);
+                let (line, col) = e.position();
+                format!("in {key}:{line}:{col}: {e}")
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let opts = MarkdownOptions {
+        smart_punctuation: site.config.markdown.smart_punctuation,
+        unsafe_html: site.config.markdown.unsafe_html,
+    };
+    let source_dir = Path::new(&page_ctx.source_path)
+        .parent()
+        .unwrap_or(Path::new("content"))
+        .to_path_buf();
+    let resolve = |dest: &str| resolve_link(site, &source_dir, dest);
+    let rendered = markdown::render(&expanded.markdown, &opts, hl, &resolve);
+    let html = if expanded.html.is_empty() {
+        rendered.html
+    } else {
+        shortcodes::restore(&rendered.html, &expanded.html)
+    };
+    Ok(html.trim_end().to_string())
 }
 
 /// Maps a link written in a body to its target: source files become page URLs, site paths

@@ -63,6 +63,12 @@ pub struct PageView<'a> {
     pub next: Option<Link<'a>>,
     pub edit_url: Option<String>,
     pub source_path: String,
+    /// Who made the last commit, when `lastmod` comes from Git.
+    pub updated_by: Option<&'a str>,
+    /// `owner:` and `review_by:` from front matter, and whether the review date has passed.
+    pub owner: Option<&'a str>,
+    pub review_by: Option<&'a str>,
+    pub review_due: bool,
 }
 
 #[derive(Serialize)]
@@ -337,6 +343,19 @@ impl<'a> Views<'a> {
             next: link(page.next),
             edit_url: self.edit_url(Some(&page.path)),
             source_path: crate::load::slash_path(&page.path),
+            updated_by: page.updated_by.as_deref(),
+            owner: page
+                .meta
+                .params
+                .get("owner")
+                .and_then(serde_json::Value::as_str),
+            review_by: page
+                .meta
+                .params
+                .get("review_by")
+                .and_then(serde_json::Value::as_str)
+                .filter(|_| page.review_due.is_some()),
+            review_due: page.review_due == Some(true),
         }
     }
 

@@ -386,10 +386,10 @@ fn unclosed_block(text: &str) -> Option<(usize, &'static str)> {
         }
         if let Some(tag) = BLOCKS.iter().find(|b| **b == word) {
             open.push((start, tag));
-        } else if let Some(closed) = word.strip_prefix("end") {
-            if let Some(at) = open.iter().rposition(|(_, t)| *t == closed) {
-                open.truncate(at);
-            }
+        } else if let Some(closed) = word.strip_prefix("end")
+            && let Some(at) = open.iter().rposition(|(_, t)| *t == closed)
+        {
+            open.truncate(at);
         }
     }
     open.pop()

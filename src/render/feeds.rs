@@ -157,10 +157,10 @@ pub fn not_found(site: &Site, engine: &Engine) -> Result<Option<Vec<u8>>, Error>
 /// Where a file of `content/` lands: beside its bundle's page, or at its folder path.
 pub fn asset_dest(site: &Site, rel: &std::path::Path) -> String {
     for p in &site.pages {
-        if let Some(bundle) = &p.bundle {
-            if let Ok(inner) = rel.strip_prefix(bundle) {
-                return format!("{}{}", p.url.trim_start_matches('/'), slash_path(inner));
-            }
+        if let Some(bundle) = &p.bundle
+            && let Ok(inner) = rel.strip_prefix(bundle)
+        {
+            return format!("{}{}", p.url.trim_start_matches('/'), slash_path(inner));
         }
     }
     slash_path(rel.strip_prefix("content").unwrap_or(rel))
@@ -219,6 +219,9 @@ fn sitemap(site: &Site, views: &Views) -> String {
         for term in &t.terms {
             entry(&term.url, None);
         }
+    }
+    for pair in &views.records.pairs {
+        entry(&pair.path, None);
     }
     out.push_str("</urlset>\n");
     out

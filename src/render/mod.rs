@@ -236,16 +236,16 @@ impl<'a> LinkChecker<'a> {
                 if frag.is_empty() {
                     continue;
                 }
-                if let Some(ids) = self.ids_by_url.get(url.as_str()) {
-                    if !ids.contains(frag) {
-                        problems.push(
+                if let Some(ids) = self.ids_by_url.get(url.as_str())
+                    && !ids.contains(frag)
+                {
+                    problems.push(
                         locate(format!("broken anchor: `#{frag}` is not a heading id of {url}"))
                             .with_help(match crate::error::did_you_mean(frag, ids.iter().map(String::as_str)) {
                                 Some(s) => format!("did you mean `#{s}`?"),
                                 None => "heading ids are the heading text in lowercase, with `-` between words".into(),
                             }),
                     );
-                    }
                 }
             }
         }
@@ -302,6 +302,7 @@ fn all_jobs(site: &Site, views: &Views) -> Vec<Job> {
             jobs.push(Job::Print(s));
         }
     }
+    jobs.extend((0..views.records.pairs.len()).map(Job::Pair));
     for (t, tax) in site.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         for (k, term) in tax.terms.iter().enumerate() {
@@ -342,10 +343,10 @@ pub fn render_with_templates(
         })
         .collect();
     run_jobs(site, engine, views, out, sidebars, &jobs)?;
-    if affected("404.html") {
-        if let Some(html) = feeds::not_found(site, engine).map_err(|e| vec![e])? {
-            out.write("404.html", &html).map_err(|e| vec![e])?;
-        }
+    if affected("404.html")
+        && let Some(html) = feeds::not_found(site, engine).map_err(|e| vec![e])?
+    {
+        out.write("404.html", &html).map_err(|e| vec![e])?;
     }
     Ok(())
 }
@@ -462,6 +463,8 @@ enum Job {
     Term(usize, usize, usize, usize, usize, tera::Value),
     /// The print page of a section: every page below it, in order, on one page.
     Print(usize),
+    /// The page comparing a pair of roles (an index into `RecordViews::pairs`).
+    Pair(usize),
 }
 
 /// The template rendered once per section as the `sidebar` of its pages.
@@ -484,6 +487,7 @@ impl Sidebars {
         let slot = match *job {
             Job::Page(i) => *self.of_page.get(i)?,
             Job::Section(s, ..) | Job::Print(s) => *self.first.get(s)?,
+            Job::Pair(_) => *self.first.first()?,
             _ => *self.first.first()?,
         };
         self.html.get(slot).map(String::as_str)
@@ -593,6 +597,12 @@ fn render_job(
                 owner,
             )
         }
+        Job::Pair(k) => {
+            let pair = &views.records.pairs[k];
+            ctx.insert_value("section", views.section(pair.section, &[]));
+            ctx.insert("pair", pair);
+            (job_template(site, engine, job), pair.path.clone(), None)
+        }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
             ctx.insert(
@@ -688,6 +698,7 @@ fn job_template(site: &Site, engine: &Engine, job: &Job) -> String {
         Job::TaxonomyList(_) => "taxonomy_list.html".into(),
         Job::Term(..) => "taxonomy_term.html".into(),
         Job::Print(_) => print::TEMPLATE.into(),
+        Job::Pair(_) => "role-pair.html".into(),
     }
 }
 

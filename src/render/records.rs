@@ -32,6 +32,92 @@ pub struct RecordViews {
     referencing: HashMap<(String, String), Vec<usize>>,
     /// Section url → role indices.
     roles_by_section: HashMap<String, Vec<usize>>,
+    /// The "A vs B" pages of pairs of roles.
+    pub pairs: Vec<RolePair>,
+}
+
+/// A page comparing two roles of one section: `<section>/<a>-vs-<b>/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RolePair {
+    /// The section holding both roles.
+    #[serde(skip)]
+    pub section: usize,
+    /// The site path of the page (without the base path).
+    #[serde(skip)]
+    pub path: String,
+    pub url: String,
+    pub title: String,
+    pub a: String,
+    pub b: String,
+}
+
+/// Most roles a section may have for every pair to get its page by default (10 roles: 45
+/// pages); past it, or with `role_pairs: false`, none; `role_pairs: [a vs b, …]` names them.
+pub const PAIRS_BY_DEFAULT: usize = 10;
+
+/// The pairs of roles that get a page, per the roles' section's `role_pairs` (`true`, `false`,
+/// or a list of `"a vs b"`; by default every pair when there are 2 to 10 roles). A pair whose
+/// URL a page already has is left out.
+fn role_pairs(site: &Site, records: &Records) -> Vec<RolePair> {
+    let mut by_section: Vec<(usize, Vec<usize>)> = Vec::new();
+    for &i in records
+        .by_kind
+        .get("role")
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let s = site.pages[records.list[i].page].section;
+        match by_section.iter_mut().find(|(x, _)| *x == s) {
+            Some((_, list)) => list.push(i),
+            None => by_section.push((s, vec![i])),
+        }
+    }
+    let taken: std::collections::HashSet<&str> =
+        site.pages.iter().map(|p| p.url.as_str()).collect();
+    let mut out = Vec::new();
+    for (s, roles) in by_section {
+        let sec = &site.sections[s];
+        let setting = sec.meta.params.get("role_pairs");
+        let ids: Vec<&str> = roles.iter().map(|&i| records.list[i].id.as_str()).collect();
+        let wanted: Vec<(usize, usize)> = match setting {
+            Some(Value::Bool(false)) => Vec::new(),
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|p| {
+                    let (a, b) = p.split_once(" vs ")?;
+                    let a = ids.iter().position(|x| *x == a.trim())?;
+                    let b = ids.iter().position(|x| *x == b.trim())?;
+                    (a != b).then_some((a, b))
+                })
+                .collect(),
+            Some(Value::Bool(true)) => all_pairs(ids.len()),
+            _ if ids.len() <= PAIRS_BY_DEFAULT => all_pairs(ids.len()),
+            _ => Vec::new(),
+        };
+        for (a, b) in wanted {
+            let (ra, rb) = (&records.list[roles[a]], &records.list[roles[b]]);
+            let path = format!("{}{}-vs-{}/", sec.url, ra.id, rb.id);
+            if taken.contains(path.as_str()) {
+                continue;
+            }
+            out.push(RolePair {
+                section: s,
+                url: with_base(&site.base_path, &path),
+                path,
+                title: format!("{} vs {}", ra.title, rb.title),
+                a: ra.id.clone(),
+                b: rb.id.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn all_pairs(n: usize) -> Vec<(usize, usize)> {
+    (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .collect()
 }
 
 impl RecordViews {
@@ -148,6 +234,7 @@ impl RecordViews {
             collections,
             referencing,
             roles_by_section,
+            pairs: role_pairs(site, records),
         }
     }
 
@@ -456,14 +543,27 @@ pub fn register(tera: &mut Tera, views: Arc<RecordViews>) {
     );
     let v = views.clone();
     tera.register_function(
+        "role_pairs",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let role: Option<String> = kwargs.get("role")?;
+            let list: Vec<&RolePair> = v
+                .pairs
+                .iter()
+                .filter(|p| role.as_ref().is_none_or(|r| p.a == *r || p.b == *r))
+                .collect();
+            Ok(tv(&list))
+        },
+    );
+    let v = views.clone();
+    tera.register_function(
         "antipattern_groups",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
             let role: Option<String> = kwargs.get("role")?;
             let role = role.filter(|r| !r.is_empty());
-            if let Some(r) = &role {
-                if v.get("role", r).is_none() {
-                    return Err(tera::Error::message(format!("antipatterns: no role `{r}`")));
-                }
+            if let Some(r) = &role
+                && v.get("role", r).is_none()
+            {
+                return Err(tera::Error::message(format!("antipatterns: no role `{r}`")));
             }
             Ok(tv(&v.antipattern_groups(role.as_deref())))
         },

@@ -280,84 +280,82 @@ pub fn analyse(site: &Site, files: &[SourceFile]) -> Result<Analysis, Vec<Error>
                 ),
             }
         }
-        if let Some((_, retro)) = node.get("retro") {
-            if let Some((_, list)) = retro
+        if let Some((_, retro)) = node.get("retro")
+            && let Some((_, list)) = retro
                 .get("actions")
                 .filter(|(_, v)| !matches!(v.value, NodeValue::Null))
-            {
-                let NodeValue::Seq(list) = &list.value else {
+        {
+            let NodeValue::Seq(list) = &list.value else {
+                err(
+                    list.line,
+                    list.col,
+                    format!("`retro.actions` must be a list, found {}", list.shape()),
+                    None,
+                );
+                continue;
+            };
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for a in list {
+                let Some((_, idn)) = a.get("id") else {
                     err(
-                        list.line,
-                        list.col,
-                        format!("`retro.actions` must be a list, found {}", list.shape()),
-                        None,
+                        a.line,
+                        a.col,
+                        "a retro action needs an `id`, so later sprints can follow it up".into(),
+                        Some("add e.g. `id: A-21-1`".into()),
                     );
                     continue;
                 };
-                let mut seen: HashMap<String, usize> = HashMap::new();
-                for a in list {
-                    let Some((_, idn)) = a.get("id") else {
-                        err(
-                            a.line,
-                            a.col,
-                            "a retro action needs an `id`, so later sprints can follow it up"
-                                .into(),
-                            Some("add e.g. `id: A-21-1`".into()),
-                        );
-                        continue;
-                    };
-                    let id = idn
-                        .to_json()
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| idn.key_text());
-                    if let Some(first) = seen.get(&id) {
-                        err(
-                            idn.line,
-                            idn.col,
-                            format!("duplicate action id `{id}`"),
-                            Some(format!(
-                                "line {first} already has an action `{id}`; give this one another id"
-                            )),
-                        );
-                        continue;
-                    }
-                    seen.insert(id.clone(), idn.line);
-                    let due = match a.get("due").map(|(_, v)| date("due", v)) {
-                        Some(Err((l, c, m))) => {
-                            err(l, c, m, None);
-                            None
-                        }
-                        Some(Ok(d)) => d,
-                        None => None,
-                    };
-                    let status = match a.get("status").map(|(_, v)| (v, v.to_json())) {
-                        None => ActionStatus::Open,
-                        Some((_, Value::String(s))) if s == "open" => ActionStatus::Open,
-                        Some((_, Value::String(s))) if s == "done" => ActionStatus::Done,
-                        Some((v, _)) => {
-                            err(
-                                v.line,
-                                v.col,
-                                "`status` of an action must be `open` or `done`".into(),
-                                None,
-                            );
-                            ActionStatus::Open
-                        }
-                    };
-                    let text_of = |k: &str| {
-                        a.get(k)
-                            .and_then(|(_, v)| v.to_json().as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    };
-                    actions.push(Action {
-                        id,
-                        text: text_of("text"),
-                        owner: text_of("owner"),
-                        due,
-                        status,
-                    });
+                let id = idn
+                    .to_json()
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| idn.key_text());
+                if let Some(first) = seen.get(&id) {
+                    err(
+                        idn.line,
+                        idn.col,
+                        format!("duplicate action id `{id}`"),
+                        Some(format!(
+                            "line {first} already has an action `{id}`; give this one another id"
+                        )),
+                    );
+                    continue;
                 }
+                seen.insert(id.clone(), idn.line);
+                let due = match a.get("due").map(|(_, v)| date("due", v)) {
+                    Some(Err((l, c, m))) => {
+                        err(l, c, m, None);
+                        None
+                    }
+                    Some(Ok(d)) => d,
+                    None => None,
+                };
+                let status = match a.get("status").map(|(_, v)| (v, v.to_json())) {
+                    None => ActionStatus::Open,
+                    Some((_, Value::String(s))) if s == "open" => ActionStatus::Open,
+                    Some((_, Value::String(s))) if s == "done" => ActionStatus::Done,
+                    Some((v, _)) => {
+                        err(
+                            v.line,
+                            v.col,
+                            "`status` of an action must be `open` or `done`".into(),
+                            None,
+                        );
+                        ActionStatus::Open
+                    }
+                };
+                let text_of = |k: &str| {
+                    a.get(k)
+                        .and_then(|(_, v)| v.to_json().as_str().map(str::to_string))
+                        .unwrap_or_default()
+                };
+                actions.push(Action {
+                    id,
+                    text: text_of("text"),
+                    owner: text_of("owner"),
+                    due,
+                    status,
+                });
             }
         }
         sprints.push(SprintIn {

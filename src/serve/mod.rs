@@ -85,11 +85,11 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
     // Watch before the first build, so a save during it is not missed.
     let (tx, rx) = mpsc::channel::<BTreeSet<(Change, PathBuf)>>();
     let mut watcher = watcher::watch(&opts.root, tx).map_err(|e| vec![e])?;
-    if let Some(report) = first_build(&build_opts, &served, opts) {
-        if !opts.quiet {
-            for s in &report.skipped {
-                eprintln!("note: left out {}: {}", s.path.display(), s.reason);
-            }
+    if let Some(report) = first_build(&build_opts, &served, opts)
+        && !opts.quiet
+    {
+        for s in &report.skipped {
+            eprintln!("note: left out {}: {}", s.path.display(), s.reason);
         }
     }
     println!("Serving {url} (Ctrl-C to stop)");

@@ -50,12 +50,15 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
     match names.as_slice() {
         [name] if *name == CONFIG_FILE => Some(Change::Config),
         ["content", _, ..] => Some(Change::Content),
-        ["data", _, ..] => Some(Change::Data),
+        // Snippets are read by the bodies that include them: a full rebuild, like data.
+        ["data" | "snippets", _, ..] => Some(Change::Data),
         ["static", _, ..] => Some(Change::Static),
         ["templates", _, ..] => Some(Change::Templates),
         ["themes", _, ..] => Some(Change::Theme),
         // A watched folder itself created, removed or renamed.
-        ["content" | "data" | "static" | "templates" | "themes"] => Some(Change::Content),
+        ["content" | "data" | "snippets" | "static" | "templates" | "themes"] => {
+            Some(Change::Content)
+        }
         _ => None,
     }
 }
@@ -98,7 +101,14 @@ pub fn fold(
 
 /// The folders watched recursively; the root itself is watched alone, for `teambook.yaml` and
 /// for these folders appearing after start.
-const FOLDERS: [&str; 5] = ["content", "data", "static", "templates", "themes"];
+const FOLDERS: [&str; 6] = [
+    "content",
+    "data",
+    "snippets",
+    "static",
+    "templates",
+    "themes",
+];
 
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {

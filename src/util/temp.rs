@@ -5,11 +5,22 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The folders to remove if the process is stopped by a signal.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Notes a folder to remove on SIGINT or SIGTERM.
+/// Set once a signal arrived: writers stop, so that none recreates a folder being removed.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether the process is being stopped by a signal; writers into registered folders check
+/// it before each file.
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
+/// Notes a folder to remove on SIGINT or SIGTERM. Register it *before* creating it: a signal
+/// between the two would otherwise leave it behind.
 pub fn register(path: &Path) {
     LIVE.lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -38,9 +49,18 @@ pub fn remove_on_signals() {
         let Some(signals) = waiting else { return };
         std::thread::spawn(move || {
             let code = runtime.block_on(signals.next());
+            STOPPING.store(true, Ordering::SeqCst);
             let folders = std::mem::take(&mut *LIVE.lock().unwrap_or_else(|e| e.into_inner()));
+            // A writer that checked `stopping` just before the flag was set may still create
+            // a file (and its folder) while the tree is removed: try again until it is gone.
             for folder in folders {
-                let _ = std::fs::remove_dir_all(folder);
+                for _ in 0..50 {
+                    let _ = std::fs::remove_dir_all(&folder);
+                    if !folder.exists() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
             }
             std::process::exit(code);
         });

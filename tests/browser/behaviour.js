@@ -1,5 +1,6 @@
 // The theme's behaviour in Chromium: the dark-mode toggle and its memory, the sidebar with the
-// keyboard only, search (a glossary term finds its page), and screenshots of eight pages at 1280 and 375 px (saved under <artifacts>).
+// keyboard only, search (a glossary term finds its page), a code block's Copy button and tabs
+// (without JavaScript) by keyboard, and screenshots of eight pages at 1280 and 375 px (saved under <artifacts>).
 // usage: node behaviour.js <base url> <artifacts dir>; exits 1 on any failure.
 "use strict";
 const fs = require("fs");
@@ -150,13 +151,58 @@ async function screenshots(browser, base, out) {
   }
 }
 
+// The Copy button of a code block, by keyboard: Tab to it, Enter, and the clipboard holds the
+// block's code exactly; the button says so. Without the button the block is unchanged.
+async function copyButton(browser, base) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(base).origin });
+  const page = await ctx.newPage();
+  await page.goto(base + "glossary/deployment/", { waitUntil: "load" });
+  const buttons = await page.locator(".prose .code-wrap > pre + .copy-code").count();
+  const blocks = await page.locator(".prose pre").count();
+  check(blocks > 0 && buttons === blocks, `copy: ${buttons} Copy buttons for ${blocks} code blocks`);
+  const reached = await tabTo(page, () => document.activeElement.classList.contains("copy-code"), 200);
+  check(reached, "copy: the Copy button is reachable with Tab");
+  if (reached) {
+    const expected = await page.evaluate(() => document.activeElement.previousElementSibling.textContent.replace(/\n$/, ""));
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement.textContent === "Copied", null, { timeout: 5000 }).catch(() => {});
+    check((await page.evaluate(() => document.activeElement.textContent)) === "Copied", "copy: the button says Copied");
+    const got = await page.evaluate(() => navigator.clipboard.readText());
+    check(got === expected && got.length > 0, `copy: the clipboard holds the block's code (${JSON.stringify(got.slice(0, 40))})`);
+  }
+  await ctx.close();
+}
+
+// Tabs without JavaScript: each title is a control reached by Tab, Enter opens its tab and
+// closes the one open before (an exclusive <details> group), and only the open tab's text shows.
+async function tabs(browser, base) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(base + "about/", { waitUntil: "load" });
+  const titles = page.locator(".tabs > details.tab > summary");
+  check((await titles.count()) === 3, `tabs: ${await titles.count()} tab titles on /about/, want 3`);
+  const reached = await tabTo(page, () => document.activeElement.tagName === "SUMMARY" && document.activeElement.textContent === "Linux", 200);
+  check(reached, "tabs: the Linux tab is reachable with Tab, without JavaScript");
+  if (reached) {
+    await page.keyboard.press("Enter");
+    const open = await page.evaluate(() => [...document.querySelectorAll(".tabs > details.tab")].map((d) => d.open));
+    check(JSON.stringify(open) === "[false,true,false]", `tabs: Enter opens Linux alone (${JSON.stringify(open)})`);
+    check(await page.getByText("~/.local/bin").isVisible(), "tabs: the Linux text shows");
+    check(!(await page.getByText("system settings").isVisible()), "tabs: the Windows text stays hidden");
+  }
+  await ctx.close();
+}
+
 (async () => {
   const [base, out] = process.argv.slice(2);
   const browser = await launch();
   await darkMode(browser, base);
   await sidebarKeyboard(browser, base);
   await search(browser, base);
+  await copyButton(browser, base);
+  await tabs(browser, base);
   await screenshots(browser, base, out);
   await browser.close();
-  console.log(process.exitCode ? "behaviour: failures above" : "behaviour: dark mode, sidebar keyboard, search and screenshots ok");
+  console.log(process.exitCode ? "behaviour: failures above" : "behaviour: dark mode, sidebar keyboard, search, copy button, tabs and screenshots ok");
 })().catch((e) => { fail(e.stack); });

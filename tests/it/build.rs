@@ -433,7 +433,7 @@ fn last_updated_falls_back_to_the_last_git_commit() {
             .arg("-C")
             .arg(dir.path())
             .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_NAME", "Ana Lima")
             .env("GIT_AUTHOR_EMAIL", "t@example.org")
             .env("GIT_COMMITTER_NAME", "t")
             .env("GIT_COMMITTER_EMAIL", "t@example.org")
@@ -457,13 +457,15 @@ fn last_updated_falls_back_to_the_last_git_commit() {
     assert_eq!(code, 0, "{err}");
     let a = read(dir.path(), "public/a/index.html");
     assert!(
-        a.contains("Last updated <time datetime=\"2026-04-05\">"),
+        a.contains(
+            "Last updated <time datetime=\"2026-04-05\">5 April 2026</time> by Ana Lima</p>"
+        ),
         "{a}"
     );
     let b = read(dir.path(), "public/b/index.html");
     assert!(
-        b.contains("datetime=\"2025-02-03\""),
-        "front matter wins: {b}"
+        b.contains("datetime=\"2025-02-03\">3 February 2025</time></p>"),
+        "front matter wins, and names nobody: {b}"
     );
     let c = read(dir.path(), "public/c/index.html");
     assert!(!c.contains("Last updated"), "uncommitted file: {c}");
@@ -803,4 +805,150 @@ fn a_build_removes_what_a_killed_build_left() {
     assert!(!root.join(format!(".public.teambook-{dead}")).exists());
     assert!(!scratch.exists());
     assert!(alive.exists());
+}
+
+#[test]
+fn pages_show_their_owner_and_review_date_and_check_stale_lists_the_overdue() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "content/on-call.md",
+            "---\ntitle: On call\nowner: Maya\nreview_by: 2026-10-01\n---\nHow on call works.\n",
+        ),
+        (
+            "content/rota.md",
+            "---\ntitle: Rota\nreview_by: 2999-01-31\n---\nWho is on call.\n",
+        ),
+        ("content/plain.md", "---\ntitle: Plain\n---\nNo owner.\n"),
+    ]);
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(read(dir.path(), "public/on-call/index.html").contains(
+        "<p class=\"ownership\">Owner: Maya · <strong class=\"overdue\">Due for review since <time datetime=\"2026-10-01\">1 October 2026</time></strong></p>"
+    ));
+    assert!(read(dir.path(), "public/rota/index.html").contains(
+        "<p class=\"ownership\">Next review by <time datetime=\"2999-01-31\">31 January 2999</time></p>"
+    ));
+    assert!(!read(dir.path(), "public/plain/index.html").contains("ownership"));
+    // `check --stale` fails on the overdue page only, at its `review_by:` line.
+    let out = teambook()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["check", "--stale"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "error: content/on-call.md:4:1: due for review since 2026-10-01 (owner: Maya)"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    // A review date that is no date is an error in every build.
+    write(
+        dir.path(),
+        "content/rota.md",
+        b"---\ntitle: Rota\nreview_by: soon\n---\nx\n",
+    );
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "content/rota.md:3:1: `review_by` must be a date like 2027-03-01, found `soon`"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn includes_render_snippets_in_place_and_refuse_cycles_and_missing_files() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nBefore.\n\n{{< include \"snippets/on-call.md\" >}}\n\nAfter.\n",
+        ),
+        (
+            "snippets/on-call.md",
+            "Page the **on-call** engineer.\n\n{{< include \"rota.md\" >}}\n",
+        ),
+        ("snippets/rota.md", "The rota is *weekly*.\n"),
+    ]);
+    let cache = tempfile::tempdir().unwrap();
+    let run = |root: &std::path::Path| {
+        let out = teambook()
+            .env("TEAMBOOK_CACHE_DIR", cache.path())
+            .arg("--root")
+            .arg(root)
+            .args(["build", "--quiet"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(dir.path()), (Some(0), String::new()));
+    let html = read(dir.path(), "public/a/index.html");
+    assert!(html.contains("<p>Before.</p>\n<p>Page the <strong>on-call</strong> engineer.</p>\n<p>The rota is <em>weekly</em>.</p>\n<p>After.</p>"), "{html}");
+    // Snippets are not pages.
+    assert!(!dir.path().join("public/snippets").exists());
+    // A changed snippet reaches the page on the next build, cache or not.
+    write(dir.path(), "snippets/rota.md", b"The rota is *monthly*.\n");
+    assert_eq!(run(dir.path()).0, Some(0));
+    assert!(read(dir.path(), "public/a/index.html").contains("The rota is <em>monthly</em>."));
+    // A cycle, at the include in the page, with the chain spelled out.
+    write(
+        dir.path(),
+        "snippets/rota.md",
+        b"See {{< include \"on-call.md\" >}}\n",
+    );
+    let (code, err) = run(dir.path());
+    assert_eq!(code, Some(1));
+    assert!(err.contains("error: content/a.md:6:1: "), "{err}");
+    assert!(err.contains("`snippets/on-call.md` includes itself (content/a.md → snippets/on-call.md → snippets/rota.md → snippets/on-call.md)"), "{err}");
+    // A missing snippet, with the nearest name.
+    write(dir.path(), "snippets/rota.md", b"Weekly.\n");
+    write(
+        dir.path(),
+        "content/a.md",
+        b"---\ntitle: A\n---\n{{< include \"snippets/on-cal.md\" >}}\n",
+    );
+    let (code, err) = run(dir.path());
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("error: content/a.md:4:1: ")
+            && err.contains("no snippet `snippets/on-cal.md`; did you mean `snippets/on-call.md`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn tabs_are_an_exclusive_group_of_details_and_bad_tabs_are_located() {
+    let dir = site(&[
+        ("teambook.yaml", "title: T\n"),
+        (
+            "content/install.md",
+            "---\ntitle: Install\n---\n{{< tabs id=\"os\" >}}\n=== \"macOS\"\n\nUse **brew**.\n\n=== \"Linux\"\n\nUse apt.\n{{< /tabs >}}\n",
+        ),
+    ]);
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(dir.path(), "public/install/index.html");
+    assert!(html.contains("<details class=\"tab\" name=\"tabs-os\" open>\n<summary>macOS</summary>\n<div class=\"tab-panel\">\n<p>Use <strong>brew</strong>.</p>"), "{html}");
+    assert!(html.contains("<details class=\"tab\" name=\"tabs-os\">\n<summary>Linux</summary>\n<div class=\"tab-panel\">\n<p>Use apt.</p>"), "{html}");
+    write(
+        dir.path(),
+        "content/install.md",
+        b"---\ntitle: Install\n---\nIntro.\n\n{{< tabs >}}\nNo title line.\n{{< /tabs >}}\n",
+    );
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("content/install.md:6:1")
+            && err.contains("tabs: text before the first `=== \"Title\"` line"),
+        "{err}"
+    );
 }

@@ -13,34 +13,8 @@ fn init_creates_a_site_that_builds() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(target.join("teambook.yaml").exists());
-    // The workflow installs this teambook, cached by its version, and keeps the body cache.
-    let workflow = read(&target, ".github/workflows/pages.yml");
-    let version = format!("TEAMBOOK_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"));
-    assert!(workflow.contains(&version), "{workflow}");
-    assert!(workflow.contains("path: .teambook-cache"), "{workflow}");
-    assert!(workflow.contains("cache-hit != 'true'"), "{workflow}");
-    assert!(!workflow.contains("@TEAMBOOK_VERSION@"));
-    // Every action pinned to a commit, with its release in a comment.
-    for line in workflow
-        .lines()
-        .filter(|l| l.trim_start().starts_with("uses:"))
-    {
-        let reference = line.split('@').nth(1).unwrap_or("");
-        let hash = reference.split(' ').next().unwrap_or("");
-        assert!(
-            hash.len() == 40 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
-            "{line}"
-        );
-        assert!(reference.contains(" # v"), "{line}");
-    }
-    assert!(workflow.contains("persist-credentials: false"));
-    // No expression inside a `run:` line: values reach the shell through `env:`.
-    for line in workflow
-        .lines()
-        .filter(|l| l.trim_start().starts_with("run:"))
-    {
-        assert!(!line.contains("${{"), "{line}");
-    }
+    // The Pages workflow it writes: tests/it/workflow.rs.
+    assert!(target.join(".github/workflows/pages.yml").is_file());
     let (code, stdout, err) = build(&target, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.starts_with("Built "), "{stdout}");

@@ -289,6 +289,14 @@ fn cases() -> Vec<Case> {
         case("two sprints with one number", &[("content/sprints/sprint-1b.md", &sprint("start: 2026-02-16\nend: 2026-02-27\n"))], 1, "content/sprints/sprint-1b.md:4", "two sprints are numbered 1"),
         case("weight beyond a whole number", &[(a, &pg("title: A\nweight: 99999999999999999999\n"))], 1, "content/a.md:3", "`weight` is too large"),
         case("backlog: points .nan", &[("data/backlog.yaml", &backlog("points: 3", "points: .nan"))], 1, "data/backlog.yaml:4", "`.nan` is not a number"),
+        case("print: not true or false", &[("content/guide/_index.md", b"---\ntitle: Guide\nprint: yes please\n---\n")], 1, "content/guide/_index.md:3", "`print` must be true or false"),
+        case("role_pairs: a role that is not there", &[("content/roles/_index.md", b"---\ntitle: Roles\nrole_pairs: [kettle-keeper vs kettle-keepr]\n---\n"), ("data/roles.yaml", ROLE.as_bytes())], 1, "content/roles/_index.md:3", "did you mean `kettle-keeper`?"),
+        case("review_by: not a date", &[(a, &pg("title: A\nreview_by: someday\n"))], 1, "content/a.md:3", "`review_by` must be a date"),
+        case("include: a snippet that is not there", &[(a, &sc("{{< include \"snippets/on-cal.md\" >}}")), ("snippets/on-call.md", b"Hi.\n")], 1, "content/a.md:6", "did you mean `snippets/on-call.md`?"),
+        case("include: a snippet that includes itself", &[(a, &sc("{{< include \"loop.md\" >}}")), ("snippets/loop.md", b"{{< include \"loop.md\" >}}\n")], 1, "content/a.md:6", "includes itself"),
+        case("tabs: text before the first tab", &[(a, &sc("{{< tabs >}}\nno title\n{{< /tabs >}}"))], 1, "content/a.md:6", "text before the first"),
+        case("goal: an item that does not exist", &[("data/goals.yaml", b"- title: G\n  outcome: O\n  items: [KT-9]\n")], 1, "data/goals.yaml:3", "needs a backlog item `KT-9`"),
+        case("sprint: a team that does not exist", &[("content/sprints/sprint-1b.md", &sprint("team: nobody\nstart: 2026-03-02\nend: 2026-03-13\n"))], 1, "content/sprints/sprint-1b.md", "refers to a team `nobody`"),
         case("an alias onto a page's URL", &[(b, &pg("title: B\naliases: [/a/]\n")), (a, &pg("title: A\n"))], 1, "content/b.md:3", "alias URL `/a/` is already used"),
     ];
 

@@ -301,7 +301,7 @@ fn new_works_in_a_hugo_site_and_in_the_demo() {
 
     // The demo handbook: the next sprint continues sprint 21, a role joins the roles section.
     let demo = tempfile::tempdir().unwrap();
-    for part in ["content", "data", "teambook.yaml"] {
+    for part in ["content", "data", "snippets", "teambook.yaml"] {
         let from = repo.join(part);
         if from.is_file() {
             std::fs::copy(&from, demo.path().join(part)).unwrap();

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::common::{copy_site, fixture, read, run, site, tree};
+use crate::common::{copy_site, fixture, read, run, site, tree, write};
 
 fn fixtures(name: &str) -> String {
     fixture("import").join(name).display().to_string()
@@ -685,4 +685,416 @@ fn the_other_formats_report_their_bad_values_too() {
         );
     }
     assert!(!dir.path().join("data").exists() && !dir.path().join("content").exists());
+}
+
+// Several teams. The fixtures (generate.py): an invented shop with a payments and a search
+// team. In Linear each team numbers its own cycles: both are in their cycle 3, a week apart.
+
+/// The shop's teams: one found by its title (`Payments`), one by its slug (`search`, titled
+/// "Search and discovery" here, "Search" in the trackers).
+const SHOP_TEAMS: &str = "- title: Payments\n  members: [Ana Costa]\n- title: Search and discovery\n  slug: search\n  members: [Ben Okafor]\n";
+
+fn shop(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let mut files = vec![
+        (
+            "teambook.yaml",
+            "title: Shop\nbase_url: https://example.org/\n",
+        ),
+        ("data/teams.yaml", SHOP_TEAMS),
+    ];
+    files.extend_from_slice(extra);
+    site(&files)
+}
+
+/// `write_goals` for sprint pages in any folder below content/sprints.
+fn write_goals_below(root: &Path) {
+    for entry in walkdir::WalkDir::new(root.join("content/sprints")) {
+        let path = entry.unwrap().path().to_path_buf();
+        if path.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.contains("goal: \"\"") {
+                std::fs::write(&path, text.replace("goal: \"\"", "goal: \"Ship it\"")).unwrap();
+            }
+        }
+    }
+}
+
+/// Planned, finished and the share finished of a sprint report at `page` (below public/).
+fn numbers_at(root: &Path, page: &str) -> [String; 3] {
+    let html = read(root, &format!("public/{page}/index.html"));
+    let start = html.find("<dl class=\"sprint-numbers\">").expect(page);
+    let dl = &html[start..start + html[start..].find("</dl>").unwrap()];
+    let value = |term: &str| {
+        let at = dl.find(&format!("<dt>{term}</dt>")).expect(term);
+        let rest = &dl[at..];
+        let from = rest.find("<dd>").unwrap() + 4;
+        rest[from..from + rest[from..].find("</dd>").unwrap()].to_string()
+    };
+    [
+        value("Planned"),
+        value("Finished"),
+        value("Of the plan finished"),
+    ]
+}
+
+#[test]
+fn linear_cycles_of_two_teams_go_to_each_teams_folder_and_a_re_import_writes_nothing() {
+    let dir = shop(&[]);
+    let root = dir.path();
+    let file = fixtures("linear-teams.csv");
+    let (code, out, err) = import(root, &[&file, "--as-of", "2025-07-11"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(
+            "(backlog: 7 new, 0 updated; new sprint pages: payments 3, search 3); 5 files written"
+        ),
+        "{out}"
+    );
+    // Each team's cycle 3, with its own dates and items, in a folder that cascades its team.
+    assert_eq!(
+        read(root, "content/sprints/payments/_index.md"),
+        "---\ntitle: \"Payments sprints\"\ncascade:\n  kind: sprint\n  team: payments\n---\n"
+    );
+    assert_eq!(
+        read(root, "content/sprints/search/_index.md"),
+        "---\ntitle: \"Search and discovery sprints\"\ncascade:\n  kind: sprint\n  team: search\n---\n"
+    );
+    assert_eq!(
+        read(root, "content/sprints/payments/sprint-3.md"),
+        "---\ntitle: \"Payments cycle 3\"\nkind: sprint\nnumber: 3\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: 2025-06-30\nend: 2025-07-11\nitems:\n  - PAY-1\n  - PAY-2\n  - PAY-3\n---\n\n"
+    );
+    assert_eq!(
+        read(root, "content/sprints/search/sprint-3.md"),
+        "---\ntitle: \"Search cycle 3\"\nkind: sprint\nnumber: 3\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: 2025-07-07\nend: 2025-07-18\nitems:\n  - SRC-1\n  - SRC-2\n---\n\n"
+    );
+    assert!(!root.join("content/sprints/sprint-3.md").exists());
+    // Every item names its team, those in no cycle too.
+    let backlog = read(root, "data/backlog.yaml");
+    assert!(
+        backlog.contains("- id: PAY-4\n  title: Pay by bank transfer\n  points: 8\n  status: todo\n  added_on: 2025-06-25\n  team: payments\n"),
+        "{backlog}"
+    );
+    assert!(
+        backlog.contains("- id: SRC-3\n  title: Search inside order history\n  status: todo\n  added_on: 2025-07-02\n  team: search\n"),
+        "{backlog}"
+    );
+    assert_eq!(backlog.matches("  team: payments\n").count(), 4);
+    assert_eq!(backlog.matches("  team: search\n").count(), 3);
+    write_goals_below(root);
+    built(root);
+    // Per team: payments planned 3 + 5 + 2 and finished the 3; search planned 5 + 3 and
+    // finished the 5.
+    assert_eq!(
+        numbers_at(root, "sprints/payments/sprint-3"),
+        ["10 points", "3 points", "30%"]
+    );
+    assert_eq!(
+        numbers_at(root, "sprints/search/sprint-3"),
+        ["8 points", "5 points", "63%"]
+    );
+    // The same export again: every file byte for byte as it was.
+    let before = tree(root);
+    let (code, out, err) = import(root, &[&file, "--as-of", "2025-07-11"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("(backlog: 0 new, 0 updated); 0 files written"),
+        "{out}"
+    );
+    assert_eq!(tree(root), before);
+}
+
+#[test]
+fn dry_run_of_two_teams_prints_their_new_folders_and_writes_nothing() {
+    let dir = shop(&[]);
+    let before = tree(dir.path());
+    let (code, out, err) = import(
+        dir.path(),
+        &[
+            &fixtures("linear-teams.csv"),
+            "--as-of",
+            "2025-07-11",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("--- /dev/null\n+++ b/content/sprints/payments/_index.md\n@@ -0,0 +1,6 @@\n+---\n+title: \"Payments sprints\"\n+cascade:\n+  kind: sprint\n+  team: payments\n+---\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+++ b/content/sprints/search/sprint-3.md\n"),
+        "{out}"
+    );
+    assert!(out.contains("+  - SRC-1\n+  - SRC-2\n+---\n"), "{out}");
+    assert!(
+        out.contains("+  done_on: 2025-07-10\n+  team: search\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("new sprint pages: payments 3, search 3); nothing written (--dry-run)"),
+        "{out}"
+    );
+    assert_eq!(tree(dir.path()), before);
+}
+
+#[test]
+fn azure_area_paths_name_the_team_and_a_shared_iteration_splits_per_team() {
+    // Payments keeps its sprints in a folder that cascades its team; search's sprint 11 sits
+    // in content/sprints and says `team: search` itself. The backlog writes `Title Case` keys.
+    let dir = shop(&[
+        (
+            "data/backlog.yaml",
+            "---\nTitle: Pay by bank transfer\nID: \"5001\"\nPoints: 3  # first guess\nStatus: todo\n",
+        ),
+        (
+            "content/sprints/payments/_index.md",
+            "---\ntitle: \"Payments sprints\"\ncascade:\n  kind: sprint\n  team: payments\n---\n",
+        ),
+        (
+            "content/sprints/payments/sprint-11.md",
+            "---\ntitle: Payments sprint 11\nnumber: 11\ngoal: \"Cards can be refunded\"\ngoal_met: yes\nstart: 2025-06-30\nend: 2025-07-11\nitems: []\n---\n",
+        ),
+        (
+            "content/sprints/sprint-11.md",
+            "---\ntitle: Search sprint 11\nkind: sprint\nteam: search\nnumber: 11\ngoal: \"Typos find results\"\ngoal_met: partly\nstart: 2025-06-30\nend: 2025-07-11\nitems: []\n---\n",
+        ),
+    ]);
+    let root = dir.path();
+    let (code, out, err) = import(
+        root,
+        &[
+            "azure",
+            &fixtures("azure-teams.csv"),
+            "--sprint",
+            "12",
+            "--start",
+            "2025-07-14",
+            "--end",
+            "2025-07-25",
+            "--as-of",
+            "2025-07-25",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("new sprint pages: payments 12, search 12"),
+        "{out}"
+    );
+    // `Shop\Sprint 12` is both teams' sprint 12; `Shop\Search\Ranking` is search's area.
+    // Payments' page is in its folder, which gives its team; search's beside its sprint 11,
+    // saying whose it is.
+    assert_eq!(
+        read(root, "content/sprints/payments/sprint-12.md"),
+        "---\ntitle: \"Sprint 12\"\nkind: sprint\nnumber: 12\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: 2025-07-14\nend: 2025-07-25\nitems:\n  - \"5001\"\n  - \"5002\"\n---\n\n"
+    );
+    assert_eq!(
+        read(root, "content/sprints/sprint-12.md"),
+        "---\ntitle: \"Sprint 12\"\nkind: sprint\nteam: search\nnumber: 12\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: 2025-07-14\nend: 2025-07-25\nitems:\n  - \"5003\"\n---\n\n"
+    );
+    assert!(!root.join("content/sprints/search").exists());
+    // The backlog's own key style: `Team:`.
+    assert_eq!(
+        read(root, "data/backlog.yaml"),
+        "---\nTitle: Pay by bank transfer\nID: \"5001\"\nPoints: 5  # first guess\nStatus: in_progress\nAdded On: 2025-07-01\nTeam: payments\n\
+         ---\nID: \"5002\"\nTitle: Receipt shows the wrong VAT\nType: bug\nPoints: 2\nStatus: done\nOwner: Ana Costa\nAdded On: 2025-07-02\nDone On: 2025-07-16\nTeam: payments\n\
+         ---\nID: \"5003\"\nTitle: Filter results by price\nType: feature\nPoints: 3\nStatus: in_progress\nOwner: Ana Costa\nAdded On: 2025-07-03\nTeam: search\n\
+         ---\nID: \"5004\"\nTitle: Search inside order history\nType: feature\nPoints: 5\nStatus: todo\nOwner: Ana Costa\nAdded On: 2025-07-04\nTeam: search\n"
+    );
+    write_goals_below(root);
+    built(root);
+    assert_eq!(
+        numbers_at(root, "sprints/payments/sprint-12"),
+        ["7 points", "2 points", "29%"]
+    );
+    assert_eq!(
+        numbers_at(root, "sprints/sprint-12"),
+        ["3 points", "0 points", "0%"]
+    );
+}
+
+#[test]
+fn an_unknown_team_is_located_at_its_row_and_nothing_is_written() {
+    let dir = shop(&[]);
+    let root = dir.path();
+    let file = root.join("export.csv");
+    std::fs::write(
+        &file,
+        "Summary,Issue key,Issue Type,Status,Sprint,Custom field (Story Points),Custom field (Team)\n\
+         Refund to the card,PAY-1,Story,Done,PAY Sprint 12,3,Payments\n\
+         Retry a declined card,PAY-2,Story,To Do,PAY Sprint 12,2,Paymnts\n\
+         Rank exact matches,SRC-1,Story,To Do,SRC Sprint 12,5,Search\n\
+         Fix the typo search,SRC-2,Bug,To Do,SRC Sprint 12,1,\n",
+    )
+    .unwrap();
+    let before = tree(root);
+    let args = [
+        "jira",
+        file.to_str().unwrap(),
+        "--sprint",
+        "12",
+        "--start",
+        "2025-07-14",
+        "--end",
+        "2025-07-25",
+        "--as-of",
+        "2025-07-14",
+    ];
+    let (code, out, err) = import(root, &args);
+    assert_eq!(code, 1, "{out}{err}");
+    let f = file.display();
+    assert!(
+        err.contains(&format!("{f}:3:57: column \"Custom field (Team)\": \"Paymnts\" is no team of this site (did you mean \"payments\"?)")),
+        "{err}"
+    );
+    // An item in a sprint must say whose sprint.
+    assert!(
+        err.contains(&format!(
+            "{f}:5:53: column \"Custom field (Team)\": the issue is in sprint 12 but names no team"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("2 errors; nothing was written"), "{err}");
+    assert_eq!(tree(root), before);
+
+    // Mapped in the config, the tracker's spelling is the payments team.
+    std::fs::write(
+        root.join("teambook.yaml"),
+        "title: Shop\nimport:\n  team: {values: {\"Paymnts\": payments}}\n",
+    )
+    .unwrap();
+    let fixed = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("SRC Sprint 12,1,\n", "SRC Sprint 12,1,Search\n");
+    std::fs::write(&file, fixed).unwrap();
+    let (code, out, err) = import(root, &args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        read(root, "content/sprints/payments/sprint-12.md")
+            .contains("number: 12\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: 2025-07-14\nend: 2025-07-25\nitems:\n  - PAY-1\n  - PAY-2\n---\n")
+    );
+    assert!(
+        read(root, "content/sprints/search/sprint-12.md")
+            .contains("items:\n  - SRC-1\n  - SRC-2\n---\n")
+    );
+    let backlog = read(root, "data/backlog.yaml");
+    assert!(
+        backlog.contains("- id: PAY-2\n  title: Retry a declined card\n  type: feature\n  points: 2\n  status: todo\n  team: payments\n"),
+        "{backlog}"
+    );
+}
+
+#[test]
+fn two_teams_into_a_site_without_team_records_are_refused_at_the_second_teams_row() {
+    let dir = bare_site();
+    let file = fixtures("linear-teams.csv");
+    let (code, out, err) = import(dir.path(), &[&file, "--as-of", "2025-07-11"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains(&format!("{file}:6:7: column \"Team\": \"Search\" is a second team in this export (after \"Payments\"), but this site has no team records")),
+        "{err}"
+    );
+    assert!(!dir.path().join("data").exists() && !dir.path().join("content").exists());
+}
+
+#[test]
+fn github_projects_take_the_team_from_the_field_the_config_names() {
+    // GitHub Projects has no team field; this project has a single-select field "Squad".
+    let dir = shop(&[(
+        "teambook.yaml",
+        "title: Shop\nimport:\n  team: {column: Squad, values: {\"Checkout squad\": payments}}\n",
+    )]);
+    let root = dir.path();
+    let file = root.join("items.json");
+    let item = |n: u32, title: &str, squad: &str, sprint: &str, start: &str| {
+        format!(
+            r#"{{"content":{{"type":"Issue","number":{n},"title":"{title}"}},"status":"Todo","squad":"{squad}","sprint":{{"title":"{sprint}","startDate":"{start}","duration":14}}}}"#
+        )
+    };
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"items":[{},{},{}]}}"#,
+            item(
+                1,
+                "Refund to the card",
+                "Checkout squad",
+                "Sprint 4",
+                "2025-07-14"
+            ),
+            item(2, "Rank exact matches", "Search", "Sprint 4", "2025-07-21"),
+            item(
+                3,
+                "Retry a declined card",
+                "Paymnts",
+                "Sprint 4",
+                "2025-07-14"
+            ),
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = import(root, &[file.to_str().unwrap(), "--as-of", "2025-07-21"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("items[2] (\"Retry a declined card\"): field \"squad\": \"Paymnts\" is no team of this site (did you mean \"payments\"?)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(!root.join("content").exists() && !root.join("data/backlog.yaml").exists());
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("Paymnts", "Checkout squad");
+    std::fs::write(&file, text).unwrap();
+    let (code, out, err) = import(root, &[file.to_str().unwrap(), "--as-of", "2025-07-21"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Each team's sprint 4, with the dates of its own iteration.
+    assert!(
+        read(root, "content/sprints/payments/sprint-4.md").contains(
+            "number: 4\ngoal: \"\"  # The sprint goal in one sentence\ngoal_met:   # yes, partly or no, at the review\nstart: 2025-07-14\nend: 2025-07-27\nitems:\n  - \"#1\"\n  - \"#3\"\n---\n"
+        )
+    );
+    assert!(
+        read(root, "content/sprints/search/sprint-4.md")
+            .contains("start: 2025-07-21\nend: 2025-08-03\nitems:\n  - \"#2\"\n---\n")
+    );
+}
+
+#[test]
+fn an_export_without_teams_into_sprints_of_teams_says_which_column_to_name() {
+    let dir = shop(&[(
+        "content/sprints/payments/_index.md",
+        "---\ntitle: \"Payments sprints\"\ncascade:\n  kind: sprint\n  team: payments\n---\n",
+    )]);
+    let root = dir.path();
+    write(
+        root,
+        "content/sprints/payments/sprint-1.md",
+        b"---\ntitle: Sprint 1\nnumber: 1\ngoal: \"Cards\"\nstart: 2025-06-02\nend: 2025-06-13\n---\n",
+    );
+    let before = tree(root);
+    let (code, _, err) = import(root, &[&fixtures("github.tsv"), "--as-of", "2025-08-08"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("github.tsv:1:1: this site's sprints belong to teams (payments, search), but this export names no team; say which column holds it: `import: {team: {column: \"Team\"}}`"),
+        "{err}"
+    );
+    assert_eq!(tree(root), before);
+}
+
+#[test]
+fn a_team_folder_index_that_is_there_already_is_never_written_over() {
+    // content/sprints/payments/_index.md is a plain section: it cascades nothing, so the
+    // import would make the folder's index, and refuses.
+    let index = "---\ntitle: Payments\n---\nOur notes.\n";
+    let dir = shop(&[("content/sprints/payments/_index.md", index)]);
+    let before = tree(dir.path());
+    let (code, out, err) = import(
+        dir.path(),
+        &[&fixtures("linear-teams.csv"), "--as-of", "2025-07-11"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("content/sprints/payments/_index.md: the import would create this file, but it exists and is none the import reads"),
+        "{err}"
+    );
+    assert_eq!(tree(dir.path()), before);
 }

@@ -31,7 +31,7 @@ fn full(root: &Path) -> OutputFiles {
 /// The demo handbook of the repository, copied.
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for folder in ["content", "data"] {
+    for folder in ["content", "data", "snippets"] {
         let copy = copy_site(&repo().join(folder));
         std::fs::rename(copy.path(), dir.path().join(folder)).unwrap();
     }

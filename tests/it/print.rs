@@ -78,7 +78,7 @@ fn a_print_page_holds_the_section_in_order_with_unique_ids() {
 #[test]
 fn the_demo_prints_its_roles_with_their_comparison_and_its_sprints_with_charts() {
     let dir = tempfile::tempdir().unwrap();
-    for part in ["content", "data"] {
+    for part in ["content", "data", "snippets"] {
         let from = repo().join(part);
         for entry in walkdir::WalkDir::new(&from)
             .into_iter()

@@ -418,7 +418,7 @@ fn team_and_goal_checks_are_located() {
 #[test]
 fn the_demo_has_two_teams_a_portfolio_and_two_goals() {
     let dir = tempfile::tempdir().unwrap();
-    for part in ["content", "data"] {
+    for part in ["content", "data", "snippets"] {
         let from = repo().join(part);
         for entry in walkdir::WalkDir::new(&from)
             .into_iter()

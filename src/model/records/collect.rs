@@ -45,6 +45,9 @@ const PAGE_KEYS: &[&str] = &[
     "params",
     "glossary",
     "toc",
+    // Page ownership: who keeps the page true, and when to look again.
+    "owner",
+    "review_by",
 ];
 
 /// A record as read, before cross-record checks.
@@ -114,11 +117,12 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
             d.title = page.title.clone();
             d.weight = page.meta.weight;
             // `summary` is also a Hugo key, so the front-matter stage took it.
-            if kind.field("summary").is_some() && !d.fields.contains_key("summary") {
-                if let Some(s) = &page.meta.summary {
-                    d.fields.insert("summary".into(), Value::String(s.clone()));
-                    d.at.insert("summary".into(), key_at(text, "summary"));
-                }
+            if kind.field("summary").is_some()
+                && !d.fields.contains_key("summary")
+                && let Some(s) = &page.meta.summary
+            {
+                d.fields.insert("summary".into(), Value::String(s.clone()));
+                d.at.insert("summary".into(), key_at(text, "summary"));
             }
             // Text fields cascaded from the section (a folder of one team's sprints cascades
             // `team:`); the page's own keys are already in.
@@ -212,10 +216,10 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
         *sprint_ids.entry(d.id.clone()).or_default() += 1;
     }
     for d in drafts.iter_mut().filter(|d| d.kind.name == "sprint") {
-        if let Some(team) = d.fields.get("team").and_then(Value::as_str) {
-            if sprint_ids.get(&d.id).is_some_and(|&n| n > 1) {
-                d.id = format!("{}-{}", urlize(team), d.id);
-            }
+        if let Some(team) = d.fields.get("team").and_then(Value::as_str)
+            && sprint_ids.get(&d.id).is_some_and(|&n| n > 1)
+        {
+            d.id = format!("{}-{}", urlize(team), d.id);
         }
     }
     // Cross-record checks: duplicate ids, factor numbers, references.
@@ -245,26 +249,26 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
         } else {
             ids.insert((d.kind.name, d.id.clone()), i);
         }
-        if d.kind.name == "factor" {
-            if let Some(n) = d.fields.get("number").and_then(Value::as_i64) {
-                if let Some(&first) = numbers.get(&n) {
-                    let (line, col) = d.at.get("number").copied().unwrap_or(d.id_at);
-                    errors.push(
-                        Error::at(
-                            &d.source,
-                            text,
-                            line,
-                            col,
-                            format!("factor number {n} is already used"),
-                        )
-                        .with_help(format!(
-                            "{} is factor {n}; each of the twelve numbers is used once",
-                            drafts[first].source.display()
-                        )),
-                    );
-                } else {
-                    numbers.insert(n, i);
-                }
+        if d.kind.name == "factor"
+            && let Some(n) = d.fields.get("number").and_then(Value::as_i64)
+        {
+            if let Some(&first) = numbers.get(&n) {
+                let (line, col) = d.at.get("number").copied().unwrap_or(d.id_at);
+                errors.push(
+                    Error::at(
+                        &d.source,
+                        text,
+                        line,
+                        col,
+                        format!("factor number {n} is already used"),
+                    )
+                    .with_help(format!(
+                        "{} is factor {n}; each of the twelve numbers is used once",
+                        drafts[first].source.display()
+                    )),
+                );
+            } else {
+                numbers.insert(n, i);
             }
         }
     }
@@ -386,6 +390,8 @@ pub fn collect(site: &mut Site, data_files: &[SourceFile]) -> Result<(), Vec<Err
                     bundle: None,
                     prev: None,
                     next: None,
+                    updated_by: None,
+                    review_due: None,
                 });
                 let p = site.pages.len() - 1;
                 site.sections[section].pages.push(p);

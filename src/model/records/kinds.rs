@@ -110,6 +110,12 @@ pub const KINDS: &[Kind] = &[
                 "What the role watches",
             ),
             f("skills", FieldType::TextList, false, "What the role needs"),
+            f(
+                "ask_about",
+                FieldType::TextList,
+                false,
+                "What to ask this role about; shown on its page and beside other roles",
+            ),
         ],
     },
     Kind {

@@ -360,10 +360,9 @@ pub fn restore_lines(errors: &mut [Error], originals: &[SourceFile]) {
         if let Error::At {
             span, source_line, ..
         } = e
+            && let Some(file) = originals.iter().find(|f| f.path == span.path)
         {
-            if let Some(file) = originals.iter().find(|f| f.path == span.path) {
-                *source_line = file.text.lines().nth(span.line - 1).map(str::to_string);
-            }
+            *source_line = file.text.lines().nth(span.line - 1).map(str::to_string);
         }
     }
 }

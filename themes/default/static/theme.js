@@ -1,7 +1,8 @@
 // teambook default theme: optional enhancements only; every page reads without this file.
 // 1. The colour-scheme toggle: sets data-theme on <html> and remembers the choice.
 // 2. On wide screens, opens the sidebar panel for browsers without ::details-content.
-// 3. Makes code blocks and tables that scroll sideways reachable by keyboard (tabindex=0).
+// 3. Makes code blocks and tables that scroll sideways reachable by keyboard (tabindex=0),
+//    and gives each code block a Copy button (the block reads and selects as before without it).
 // 4. Search: shows the search box, loads the pagefind index on first use, lists results;
 //    "/" focuses the box, Escape clears it. pagefind answers a word it does not hold with
 //    the longest prefix it does hold ("zebra" finds "z"), so a result whose every match is far
@@ -51,6 +52,7 @@
 
     initSearch();
     markScrollers();
+    addCopyButtons();
     var timer;
     window.addEventListener("resize", function () {
       clearTimeout(timer);
@@ -171,6 +173,48 @@
         input.focus();
       }
     });
+  }
+
+  // A Copy button after each code block, where the browser lets pages write the clipboard.
+  // The button says what happened ("Copied", or "Press Ctrl+C" when writing was refused), and
+  // a polite live region repeats it for screen readers.
+  function addCopyButtons() {
+    if (!navigator.clipboard || !navigator.clipboard.writeText) return;
+    var blocks = document.querySelectorAll(".prose pre");
+    for (var i = 0; i < blocks.length; i++) {
+      (function (pre) {
+        var code = pre.querySelector("code") || pre;
+        var wrap = document.createElement("div");
+        wrap.className = "code-wrap";
+        pre.parentNode.insertBefore(wrap, pre);
+        wrap.appendChild(pre);
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "copy-code";
+        button.textContent = "Copy";
+        var lang = pre.getAttribute("data-lang");
+        button.setAttribute("aria-label", lang ? "Copy the " + lang + " code" : "Copy the code");
+        var status = document.createElement("span");
+        status.className = "visually-hidden";
+        status.setAttribute("role", "status");
+        var say = function (text) {
+          button.textContent = text;
+          status.textContent = text === "Copied" ? "Copied to the clipboard" : text;
+          setTimeout(function () {
+            button.textContent = "Copy";
+            status.textContent = "";
+          }, 2000);
+        };
+        button.addEventListener("click", function () {
+          navigator.clipboard.writeText(code.textContent.replace(/\n$/, "")).then(
+            function () { say("Copied"); },
+            function () { say("Press Ctrl+C"); }
+          );
+        });
+        wrap.appendChild(button);
+        wrap.appendChild(status);
+      })(blocks[i]);
+    }
   }
 
   function markScrollers() {
