@@ -123,10 +123,7 @@ pub fn render_body(
     })?;
     let source_dir = body.path.parent().unwrap_or(Path::new("content"));
     let resolve = |dest: &str| resolve_link(site, source_dir, dest);
-    let opts = MarkdownOptions {
-        smart_punctuation: site.config.markdown.smart_punctuation,
-        unsafe_html: site.config.markdown.unsafe_html,
-    };
+    let opts = markdown_options(site);
     let rendered = markdown::render(&expanded.markdown, &opts, hl, &resolve);
     let (html, summary_html) = if expanded.html.is_empty() {
         (rendered.html, rendered.summary_html)
@@ -209,6 +206,14 @@ fn call_shortcode(
         })
 }
 
+/// The site's Markdown options, for page bodies and included snippets alike.
+fn markdown_options(site: &Site) -> MarkdownOptions {
+    MarkdownOptions {
+        smart_punctuation: site.config.markdown.smart_punctuation,
+        unsafe_html: site.config.markdown.unsafe_html,
+    }
+}
+
 /// How deep includes may nest (a snippet including a snippet …).
 const MAX_INCLUDE_DEPTH: usize = 16;
 
@@ -283,10 +288,7 @@ fn include(
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    let opts = MarkdownOptions {
-        smart_punctuation: site.config.markdown.smart_punctuation,
-        unsafe_html: site.config.markdown.unsafe_html,
-    };
+    let opts = markdown_options(site);
     let source_dir = Path::new(&page_ctx.source_path)
         .parent()
         .unwrap_or(Path::new("content"))

@@ -120,7 +120,9 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
         " aria-describedby=\"",
         " aria-controls=\"",
     ];
-    let ac = AhoCorasick::new(ATTRS).expect("fixed patterns");
+    static AC: std::sync::LazyLock<AhoCorasick> =
+        std::sync::LazyLock::new(|| AhoCorasick::new(ATTRS).expect("fixed patterns"));
+    let ac = &*AC;
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut last = 0;
     for m in ac.find_iter(html) {

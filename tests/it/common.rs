@@ -31,6 +31,22 @@ pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
 }
 
 /// Copies a folder (a fixture or example) into a temporary one.
+/// A copy of the demo handbook (its content, data, snippets and teambook.yaml), to build or
+/// edit without touching the repository.
+pub fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["content", "data", "snippets"] {
+        let copy = copy_site(&repo().join(part));
+        std::fs::rename(copy.path(), dir.path().join(part)).unwrap();
+    }
+    std::fs::copy(
+        repo().join("teambook.yaml"),
+        dir.path().join("teambook.yaml"),
+    )
+    .unwrap();
+    dir
+}
+
 pub fn copy_site(from: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in walkdir::WalkDir::new(from) {

@@ -8,7 +8,7 @@ use teambook::render::cache::BodyCache;
 use teambook::serve::live::{Live, Update};
 use teambook::{BuildOptions, OutputFiles};
 
-use crate::common::{copy_site, repo, site, write};
+use crate::common::{demo_copy, repo, site, write};
 
 fn options(root: &Path) -> BuildOptions {
     BuildOptions {
@@ -26,21 +26,6 @@ fn start(root: &Path) -> (OutputFiles, Live) {
 /// What a full build of the site as it is now gives, from an empty cache.
 fn full(root: &Path) -> OutputFiles {
     start(root).0
-}
-
-/// The demo handbook of the repository, copied.
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["content", "data", "snippets"] {
-        let copy = copy_site(&repo().join(folder));
-        std::fs::rename(copy.path(), dir.path().join(folder)).unwrap();
-    }
-    std::fs::copy(
-        repo().join("teambook.yaml"),
-        dir.path().join("teambook.yaml"),
-    )
-    .unwrap();
-    dir
 }
 
 /// A blog of 25 tagged, dated posts in one section, paginated by 10, with RSS feeds.
@@ -122,7 +107,7 @@ fn assert_patched_equals(mut files: OutputFiles, patch: OutputFiles, expected: &
 
 #[test]
 fn body_edits_in_the_handbook_patch_exactly_what_a_full_build_changes() {
-    let dir = demo();
+    let dir = demo_copy();
     let (files, mut live) = start(dir.path());
     let changed: Vec<PathBuf> = [
         "content/glossary/pod.md",
@@ -244,7 +229,7 @@ fn a_broken_body_fails_with_its_position() {
 /// (map fields such as a team's responsibilities once came out in random order).
 #[test]
 fn two_full_builds_of_the_handbook_are_identical() {
-    let dir = demo();
+    let dir = demo_copy();
     let (first, second) = (full(dir.path()), full(dir.path()));
     assert_eq!(first.len(), second.len());
     for (path, bytes) in &first {
@@ -339,7 +324,7 @@ fn a_broken_template_save_fails_with_its_position() {
 
 #[test]
 fn a_kind_template_added_then_removed_re_renders_its_record_pages() {
-    let dir = demo();
+    let dir = demo_copy();
     let (mut files, mut live) = start(dir.path());
     let before = files["glossary/pod/index.html"].clone();
 

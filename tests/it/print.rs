@@ -77,26 +77,7 @@ fn a_print_page_holds_the_section_in_order_with_unique_ids() {
 
 #[test]
 fn the_demo_prints_its_roles_with_their_comparison_and_its_sprints_with_charts() {
-    let dir = tempfile::tempdir().unwrap();
-    for part in ["content", "data", "snippets"] {
-        let from = repo().join(part);
-        for entry in walkdir::WalkDir::new(&from)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let dest = dir.path().join(entry.path().strip_prefix(repo()).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&dest).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &dest).unwrap();
-            }
-        }
-    }
-    std::fs::copy(
-        repo().join("teambook.yaml"),
-        dir.path().join("teambook.yaml"),
-    )
-    .unwrap();
+    let dir = demo_copy();
     let (code, _, err) = build(dir.path(), &[]);
     assert_eq!(code, 0, "{err}");
     let roles = read(dir.path(), "public/roles/print/index.html");

@@ -417,26 +417,7 @@ fn team_and_goal_checks_are_located() {
 
 #[test]
 fn the_demo_has_two_teams_a_portfolio_and_two_goals() {
-    let dir = tempfile::tempdir().unwrap();
-    for part in ["content", "data", "snippets"] {
-        let from = repo().join(part);
-        for entry in walkdir::WalkDir::new(&from)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let dest = dir.path().join(entry.path().strip_prefix(repo()).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&dest).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &dest).unwrap();
-            }
-        }
-    }
-    std::fs::copy(
-        repo().join("teambook.yaml"),
-        dir.path().join("teambook.yaml"),
-    )
-    .unwrap();
+    let dir = demo_copy();
     let (code, _, err) = build(dir.path(), &[]);
     assert_eq!(code, 0, "{err}");
     let sprints = read(dir.path(), "public/sprints/index.html");
