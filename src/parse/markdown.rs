@@ -11,6 +11,7 @@ use pulldown_cmark::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::diagram;
 use super::highlight::Highlighter;
 use crate::util::escape::escape_html;
 
@@ -82,15 +83,31 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// The links the resolver could not map (also listed in `links`).
     pub unresolved: Vec<InternalLink>,
+    /// ```` ```mermaid ```` fences that did not draw (each shown as its code instead).
+    pub diagram_errors: Vec<DiagramProblem>,
+}
+
+/// A diagram that did not draw, with where its problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagramProblem {
+    /// Byte offset in the Markdown source where the problem is.
+    pub offset: usize,
+    /// The fence's text and the problem's offset in it, to find the place again in a source
+    /// that shortcodes changed.
+    pub code: String,
+    pub offset_in_code: usize,
+    pub message: String,
 }
 
 /// Renders `src` to HTML. `resolve` is called with the destination of every link and image
-/// that does not name a scheme (`https:`, `mailto:`, ...) or start with `//`.
+/// that does not name a scheme (`https:`, `mailto:`, ...) or start with `//`. `ids` is unique
+/// in the site (the page's URL, say): diagrams' SVG ids are made from it.
 pub fn render(
     src: &str,
     opts: &MarkdownOptions,
     hl: &Highlighter,
     resolve: &dyn Fn(&str) -> LinkTarget,
+    ids: &str,
 ) -> Rendered {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -104,7 +121,13 @@ pub fn render(
     }
     let events = merge_text(Parser::new_ext(src, options).into_offset_iter());
 
-    let mut state = State::new(opts, hl, resolve, src.len());
+    let mut state = State::new(opts, hl, resolve, src);
+    state.diagram_seed = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        ids.hash(&mut h);
+        h.finish() as u32
+    };
     for (event, range) in events {
         state.event(event, range);
     }
@@ -150,10 +173,15 @@ struct PendingHeading {
 
 struct PendingCode {
     lang: Option<String>,
+    /// The fence's info string after the language (`caption="…"`).
+    info: String,
+    /// Offset in the source where the code's first line starts.
+    start: usize,
     text: String,
 }
 
 struct State<'a, 'r> {
+    src: &'a str,
     opts: &'r MarkdownOptions,
     hl: &'r Highlighter,
     resolve: &'r dyn Fn(&str) -> LinkTarget,
@@ -172,6 +200,9 @@ struct State<'a, 'r> {
     words: WordCounter,
     links: Vec<InternalLink>,
     unresolved: Vec<InternalLink>,
+    diagram_seed: u32,
+    diagrams: usize,
+    diagram_errors: Vec<DiagramProblem>,
 }
 
 impl<'a, 'r> State<'a, 'r> {
@@ -179,9 +210,11 @@ impl<'a, 'r> State<'a, 'r> {
         opts: &'r MarkdownOptions,
         hl: &'r Highlighter,
         resolve: &'r dyn Fn(&str) -> LinkTarget,
-        src_len: usize,
+        src: &'a str,
     ) -> Self {
+        let src_len = src.len();
         State {
+            src,
             opts,
             hl,
             resolve,
@@ -198,6 +231,9 @@ impl<'a, 'r> State<'a, 'r> {
             words: WordCounter::default(),
             links: Vec::new(),
             unresolved: Vec::new(),
+            diagram_seed: 0,
+            diagrams: 0,
+            diagram_errors: Vec::new(),
         }
     }
 
@@ -221,12 +257,21 @@ impl<'a, 'r> State<'a, 'r> {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.words.boundary();
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => fence_language(&info).map(str::to_owned),
-                    CodeBlockKind::Indented => None,
+                let (lang, info, start) = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        let lang = fence_language(&info);
+                        let rest = lang.map_or("", |l| &info[l.len()..]).to_owned();
+                        let start = self.src[range.start..]
+                            .find('\n')
+                            .map_or(range.end, |i| range.start + i + 1);
+                        (lang.map(str::to_owned), rest, start)
+                    }
+                    CodeBlockKind::Indented => (None, String::new(), range.start),
                 };
                 self.code = Some(PendingCode {
                     lang,
+                    info,
+                    start,
                     text: String::new(),
                 });
             }
@@ -486,6 +531,23 @@ impl<'a, 'r> State<'a, 'r> {
         let Some(code) = self.code.take() else {
             return;
         };
+        if code.lang.as_deref() == Some("mermaid") {
+            self.diagrams += 1;
+            let id = format!("diagram-{:08x}-{}", self.diagram_seed, self.diagrams);
+            let caption = fence_caption(&code.info);
+            match diagram::render(&code.text, &id, caption.as_deref()) {
+                Ok(html) => {
+                    self.out.push(Event::Html(CowStr::from(html)));
+                    return;
+                }
+                Err(e) => self.diagram_errors.push(DiagramProblem {
+                    offset: (code.start + e.offset).min(self.src.len()),
+                    code: code.text.clone(),
+                    offset_in_code: e.offset,
+                    message: e.message,
+                }),
+            }
+        }
         let html = code_block_html(code.lang.as_deref(), &code.text, self.hl);
         self.out.push(Event::Html(CowStr::from(html)));
     }
@@ -558,6 +620,7 @@ impl<'a, 'r> State<'a, 'r> {
             word_count: self.words.count,
             links: self.links,
             unresolved: self.unresolved,
+            diagram_errors: self.diagram_errors,
         }
     }
 }
@@ -639,6 +702,17 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 }
 
 /// The language of a fence info string: its first word (`yaml title="x"`, `rust,ignore`).
+/// `caption="…"` (or `caption='…'`) in a fence's info string, as in
+/// ```` ```mermaid caption="How a change ships" ````.
+fn fence_caption(info: &str) -> Option<String> {
+    let at = info.find("caption=")? + "caption=".len();
+    let rest = &info[at..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let body = &rest[1..];
+    let end = body.find(quote)?;
+    Some(body[..end].to_owned()).filter(|c| !c.trim().is_empty())
+}
+
 fn fence_language(info: &str) -> Option<&str> {
     info.split(|c: char| c.is_whitespace() || c == ',' || c == '{')
         .next()

@@ -124,7 +124,28 @@ pub fn render_body(
     let source_dir = body.path.parent().unwrap_or(Path::new("content"));
     let resolve = |dest: &str| resolve_link(site, source_dir, dest);
     let opts = markdown_options(site);
-    let rendered = markdown::render(&expanded.markdown, &opts, hl, &resolve);
+    let rendered = markdown::render(&expanded.markdown, &opts, hl, &resolve, body.url);
+    if !rendered.diagram_errors.is_empty() {
+        return Err(rendered
+            .diagram_errors
+            .iter()
+            .map(|d| {
+                // Shortcodes move text: find the fence's text in the source again.
+                let offset = src
+                    .find(d.code.as_str())
+                    .map_or(d.offset.min(src.len()), |at| at + d.offset_in_code);
+                Error::at_offset(
+                    body.path,
+                    body.text,
+                    body.body_start + offset,
+                    format!("this Mermaid diagram does not draw: {}", d.message),
+                )
+                .with_help(
+                    "fix the diagram (its syntax is Mermaid's), or write ```text to show it as code",
+                )
+            })
+            .collect());
+    }
     let (html, summary_html) = if expanded.html.is_empty() {
         (rendered.html, rendered.summary_html)
     } else {
@@ -294,7 +315,16 @@ fn include(
         .unwrap_or(Path::new("content"))
         .to_path_buf();
     let resolve = |dest: &str| resolve_link(site, &source_dir, dest);
-    let rendered = markdown::render(&expanded.markdown, &opts, hl, &resolve);
+    let ids = format!("{}\u{0}{key}", page_ctx.url);
+    let rendered = markdown::render(&expanded.markdown, &opts, hl, &resolve, &ids);
+    if let Some(d) = rendered.diagram_errors.first() {
+        let (line, col) = crate::error::line_col(&expanded.markdown, d.offset);
+        return Err(format!(
+            "in {key}:{}:{col}: this Mermaid diagram does not draw: {}",
+            line + body_line - 1,
+            d.message
+        ));
+    }
     let html = if expanded.html.is_empty() {
         rendered.html
     } else {

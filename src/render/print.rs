@@ -110,8 +110,27 @@ fn walk(
 }
 
 /// `html` with every id it defines, and every reference to one (`href="#…"`, `for`,
-/// `aria-labelledby`, `aria-describedby`, `aria-controls`), prefixed with `prefix-`.
+/// `aria-labelledby`, `aria-describedby`, `aria-controls`), prefixed with `prefix-`. Diagrams
+/// are left as they are: their ids are unique in the site already, and their style and
+/// arrowheads refer to them where this would not look (`#id` in CSS, `url(#id)`).
 pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    const OPEN: &str = "<figure class=\"diagram\">";
+    const CLOSE: &str = "</figure>";
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        let end = rest[at..]
+            .find(CLOSE)
+            .map_or(rest.len(), |e| at + e + CLOSE.len());
+        out.push_str(&prefix_outside_diagrams(&rest[..at], prefix));
+        out.push_str(&rest[at..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(&prefix_outside_diagrams(rest, prefix));
+    out
+}
+
+fn prefix_outside_diagrams(html: &str, prefix: &str) -> String {
     const ATTRS: [&str; 6] = [
         " id=\"",
         " href=\"#",
@@ -155,6 +174,15 @@ mod tests {
         assert_eq!(
             prefix_ids(html, "p1"),
             r##"<h2 id="p1-review">Review</h2><a href="#p1-review">up</a><a href="/x/#y">out</a><svg aria-labelledby="p1-c-title p1-c-desc"><title id="p1-c-title">T</title></svg><label for="p1-q">Q</label><input id="p1-q">"##
+        );
+    }
+
+    #[test]
+    fn diagrams_keep_their_ids() {
+        let html = r##"<p id="a">x</p><figure class="diagram"><svg id="diagram-1" aria-labelledby="chart-title-diagram-1"><style>#diagram-1 .node{}</style><path marker-end="url(#diagram-1_end)"/></svg></figure><p id="b">y</p>"##;
+        assert_eq!(
+            prefix_ids(html, "p2"),
+            r##"<p id="p2-a">x</p><figure class="diagram"><svg id="diagram-1" aria-labelledby="chart-title-diagram-1"><style>#diagram-1 .node{}</style><path marker-end="url(#diagram-1_end)"/></svg></figure><p id="p2-b">y</p>"##
         );
     }
 }

@@ -568,3 +568,50 @@ fn markdown_options_and_the_factor_shortcodes() {
         "{html}"
     );
 }
+
+/// A ```mermaid fence is drawn into the page and its section's print page, with the same
+/// site-unique id in both (the print page does not prefix a diagram's ids, which its style
+/// and arrowheads refer to), named by its accTitle; the same diagram on two pages gets two ids.
+#[test]
+fn diagrams_draw_in_pages_and_print_pages_with_unique_ids() {
+    let diagram = "```mermaid caption=\"From commit to customers\"\nflowchart LR\n  accTitle: How a change ships\n  pr[Review] --> prod[Production]\n```\n";
+    let (dir, _) = built(&[
+        ("teambook.yaml", "title: T\n".to_string()),
+        (
+            "content/guide/_index.md",
+            "---\ntitle: Guide\nprint: true\n---\n".to_string(),
+        ),
+        (
+            "content/guide/one.md",
+            format!("---\ntitle: One\nweight: 1\n---\n{diagram}"),
+        ),
+        (
+            "content/guide/two.md",
+            format!("---\ntitle: Two\nweight: 2\n---\n{diagram}"),
+        ),
+    ]);
+    let id_of = |html: &str| -> Vec<String> {
+        html.match_indices("<title id=\"chart-title-")
+            .map(|(at, m)| html[at + m.len()..].split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    let one = read(dir.path(), "public/guide/one/index.html");
+    let two = read(dir.path(), "public/guide/two/index.html");
+    let print = read(dir.path(), "public/guide/print/index.html");
+    assert!(main_of(&one).contains("How a change ships</title>"));
+    assert!(main_of(&one).contains(">Review<"));
+    assert!(main_of(&one).contains("<figcaption>From commit to customers</figcaption>"));
+    assert!(
+        !one.contains("language-mermaid"),
+        "drawn, not shown as code"
+    );
+    let (a, b) = (id_of(&one), id_of(&two));
+    assert_eq!(a.len(), 1);
+    assert_ne!(a, b, "two pages, two ids");
+    assert_eq!(
+        id_of(&print),
+        [a[0].clone(), b[0].clone()],
+        "the print page keeps them"
+    );
+    assert!(print.contains(&format!("aria-labelledby=\"chart-title-{}\"", a[0])));
+}

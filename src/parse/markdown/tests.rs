@@ -14,7 +14,7 @@ fn keep(_: &str) -> LinkTarget {
 }
 
 fn md(src: &str) -> Rendered {
-    render(src, &opts(), Highlighter::global(), &keep)
+    render(src, &opts(), Highlighter::global(), &keep, "/page/")
 }
 
 fn unescape(html: &str) -> String {
@@ -102,6 +102,7 @@ fn smart_punctuation_follows_the_option() {
         },
         Highlighter::global(),
         &keep,
+        "/page/",
     )
     .html;
     assert!(off.contains("&quot;quoted&quot;") || off.contains("\"quoted\""));
@@ -227,10 +228,10 @@ fn box_drawing_survives_exactly() {
             .html
             .starts_with("<pre class=\"code\"><code>")
     );
-    let r = md("```mermaid\ngraph TD\n```\n");
+    let r = md("```plantuml\n@startuml\n```\n");
     assert!(
         r.html
-            .contains("data-lang=\"mermaid\"><code class=\"language-mermaid\">")
+            .contains("data-lang=\"plantuml\"><code class=\"language-plantuml\">")
     );
 }
 
@@ -252,7 +253,7 @@ fn links_are_resolved_and_recorded() {
     let src = "See [SM](../roles/scrum-master.md) and [gone](missing.md).\n\n\
                [web](https://example.com) [mail](mailto:a@b.c) [proto](//cdn.x/y)\n\n\
                [here](#setup) ![img](diagram.png) [r](ext-by-resolver)\n";
-    let r = render(src, &opts(), Highlighter::global(), &resolve);
+    let r = render(src, &opts(), Highlighter::global(), &resolve, "/page/");
     assert!(r.html.contains("<a href=\"/roles/scrum-master/\">SM</a>"));
     assert!(r.html.contains("<a href=\"missing.md\">gone</a>"));
     assert!(r.html.contains("href=\"https://example.com\""));
@@ -346,6 +347,7 @@ fn marker_is_honoured_without_unsafe_html() {
         },
         Highlighter::global(),
         &keep,
+        "/page/",
     );
     assert_eq!(r.summary_html.as_deref(), Some("<p>A.</p>\n"));
     assert!(!r.html.contains("more"));
@@ -365,6 +367,7 @@ fn raw_html_passes_or_is_escaped() {
         },
         Highlighter::global(),
         &keep,
+        "/page/",
     )
     .html;
     assert!(!off.contains("<div"));
@@ -384,4 +387,74 @@ fn word_count_skips_code_and_html() {
     // Title here (2) + One two three—four five don't (5) + list item (2) + last (1)
     assert_eq!(md(src).word_count, 10);
     assert_eq!(md("").word_count, 0);
+}
+
+#[test]
+fn a_mermaid_fence_becomes_a_figure_with_its_svg_and_caption() {
+    let r = md(
+        "Before.\n\n```mermaid caption=\"Review & merge\"\nflowchart LR\n  a[Open] --> b[Merged]\n```\n",
+    );
+    assert!(r.diagram_errors.is_empty(), "{:?}", r.diagram_errors);
+    let figure = r
+        .html
+        .split("<figure class=\"diagram\">")
+        .nth(1)
+        .expect("a figure");
+    assert!(
+        figure.starts_with("<svg aria-label=\"Review &amp; merge\" "),
+        "{figure:.200}"
+    );
+    assert!(figure.contains(">Open<"), "the node's label is SVG text");
+    assert!(figure.contains(">Merged<"));
+    assert!(figure.ends_with("<figcaption>Review &amp; merge</figcaption></figure>\n"));
+    // Drawn, not shown as code; diagrams are not prose.
+    assert!(!r.html.contains("<pre"));
+    assert_eq!(r.word_count, 1);
+}
+
+#[test]
+fn diagram_ids_differ_between_pages_and_between_diagrams() {
+    let src = "```mermaid\ngraph TD\n  a --> b\n```\n\n```mermaid\ngraph TD\n  a --> b\n```\n";
+    let one = render(src, &opts(), Highlighter::global(), &keep, "/one/").html;
+    let two = render(src, &opts(), Highlighter::global(), &keep, "/two/").html;
+    let ids = |html: &str| -> Vec<String> {
+        html.match_indices("<svg id=\"")
+            .chain(html.match_indices("<svg aria-label=\"Flowchart diagram\" id=\""))
+            .map(|(at, m)| html[at + m.len()..].split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    let (a, b) = (ids(&one), ids(&two));
+    assert_eq!(a.len(), 2, "{one:.300}");
+    assert_ne!(a[0], a[1]);
+    assert!(a.iter().all(|id| !b.contains(id)), "{a:?} {b:?}");
+}
+
+#[test]
+fn a_broken_diagram_is_reported_at_its_place_and_shown_as_code() {
+    let src = "Intro.\n\n```mermaid\nflowchart LR\n  a[Open --> b\n```\n";
+    let r = md(src);
+    assert_eq!(r.diagram_errors.len(), 1);
+    let e = &r.diagram_errors[0];
+    assert!(e.message.contains("missing `]`"), "{}", e.message);
+    // On the line of the unclosed label, inside the fence.
+    let line = src[..e.offset].matches('\n').count() + 1;
+    assert_eq!(line, 5, "offset {} in {src:?}", e.offset);
+    assert!(
+        r.html
+            .contains("<pre class=\"code\" data-lang=\"mermaid\">")
+    );
+}
+
+#[test]
+fn an_unknown_diagram_type_names_the_ones_that_draw() {
+    let r = md("```mermaid\nnotADiagram\n  a b c\n```\n");
+    assert_eq!(r.diagram_errors.len(), 1);
+    let e = &r.diagram_errors[0];
+    assert!(
+        e.message.contains("`notADiagram` is not a diagram type"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("sequenceDiagram"), "{}", e.message);
+    assert_eq!(e.offset, "```mermaid\n".len());
 }
