@@ -24,9 +24,10 @@ pub const HEIGHT: u32 = 630;
 /// The folder of the output that holds the cards.
 pub const FOLDER: &str = "cards";
 
-/// Changes whenever the picture drawn from the same inputs changes (layout, colours, font),
-/// so that no rebuild keeps a card drawn by an older teambook.
-const DESIGN: u32 = 2;
+/// Changes whenever the picture drawn from the same inputs changes (layout, colours, font).
+/// With teambook's version it is part of every card's name, so that no rebuild keeps a card
+/// drawn by an older teambook.
+const DESIGN: u32 = 4;
 
 const REGULAR: &[u8] = include_bytes!("fonts/NotoSans-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("fonts/NotoSans-Bold.ttf");
@@ -56,6 +57,9 @@ pub struct Card {
     /// The page's title: wrapped, at most three lines (two on a sprint's card), the last
     /// ellipsised when it goes on.
     pub title: String,
+    /// Under the title, in at most two lines: the site's description on the home page's
+    /// card; empty on the others.
+    pub summary: String,
     /// For a sprint review: its verdict and numbers.
     pub sprint: Option<SprintLine>,
 }
@@ -87,7 +91,7 @@ impl Card {
     /// A hash of everything the picture depends on: the card and the design.
     pub fn key(&self) -> u64 {
         let mut h = DefaultHasher::new();
-        DESIGN.hash(&mut h);
+        (DESIGN, env!("CARGO_PKG_VERSION")).hash(&mut h);
         self.hash(&mut h);
         h.finish()
     }
@@ -100,6 +104,9 @@ impl Card {
     /// The text for `og:image:alt`: what the picture says, in one line.
     pub fn alt(&self) -> String {
         let mut parts = vec![self.title.clone()];
+        if !self.summary.is_empty() {
+            parts.push(self.summary.clone());
+        }
         if let Some(s) = &self.sprint {
             parts.push(s.verdict.clone());
             parts.push(s.numbers());
@@ -145,6 +152,19 @@ impl Card {
                 r#"<text x="{MARGIN}" y="{}" font-size="{TITLE_SIZE}" font-weight="700" fill="{FG}">{}</text>
 "#,
                 first + TITLE_LINE * n as f32,
+                xml_escape(line)
+            ));
+        }
+        let below = first + TITLE_LINE * (lines.len().max(1) - 1) as f32 + 66.0;
+        for (n, line) in fonts
+            .wrap(&self.summary, 30.0, false, width, 2)
+            .iter()
+            .enumerate()
+        {
+            svg.push_str(&format!(
+                r#"<text x="{MARGIN}" y="{}" font-size="30" fill="{FG_MUTED}">{}</text>
+"#,
+                below + 42.0 * n as f32,
                 xml_escape(line)
             ));
         }
@@ -482,14 +502,22 @@ impl Fonts {
         }
     }
 
-    /// As much of `text` as fits in `max` pixels with an ellipsis after it.
+    /// As much of `text` as fits in `max` pixels with an ellipsis after it, cut between
+    /// words when it has more than one.
     fn ellipsised(&self, text: &str, size: f32, bold: bool, max: f32) -> String {
         let mut out = text.trim_end().to_string();
+        let mut cut = false;
         while !out.is_empty() && self.width(&format!("{out}…"), size, bold) > max {
+            cut |= !out.ends_with(' ');
             out.pop();
-            out.truncate(out.trim_end().len());
         }
-        format!("{out}…")
+        if cut
+            && !out.ends_with(' ')
+            && let Some(space) = out.trim_end().rfind(' ')
+        {
+            out.truncate(space);
+        }
+        format!("{}…", out.trim_end())
     }
 
     /// `text` in lines of at most `max` pixels, broken between words (inside a word only when
@@ -549,6 +577,7 @@ mod tests {
             site: "Team Handbook".into(),
             section: "Ways of working".into(),
             title: title.into(),
+            summary: String::new(),
             sprint: None,
         }
     }
@@ -592,6 +621,29 @@ mod tests {
         for line in &lines {
             assert!(fonts.width(line, TITLE_SIZE, true) <= WIDTH as f32 - 2.0 * MARGIN);
         }
+    }
+
+    #[test]
+    fn the_home_card_shows_the_site_description_under_the_title() {
+        let home = Card {
+            section: String::new(),
+            summary: "How our platform team works: roles, vocabulary, onboarding, and the \
+                      reviews of every sprint since the team began, with their numbers and charts"
+                .into(),
+            ..card("Team Handbook")
+        };
+        let lines = texts(&home.svg());
+        assert_eq!(lines[..2], ["Team Handbook", "Team Handbook"]);
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert!(
+            lines[2].starts_with("How our platform team works"),
+            "{lines:?}"
+        );
+        assert!(lines[3].ends_with('…'), "{lines:?}");
+        assert!(
+            home.alt()
+                .starts_with("Team Handbook · How our platform team works:")
+        );
     }
 
     #[test]
@@ -660,6 +712,38 @@ mod tests {
             "{{ record_card }}{{ page.card }}{% for scorecard in x %}{% endfor %}",
         ]));
         assert!(!used_by(["card outside any tag { card }"]));
+    }
+
+    #[test]
+    fn pixels_of_more_than_256_colours_are_encoded_as_rgb() {
+        let base = base("Team Handbook").unwrap();
+        let mut rgba = base.pixmap.data().to_vec();
+        // A gradient over the first row: 1200 colours.
+        for (x, p) in rgba[..WIDTH as usize * 4].chunks_exact_mut(4).enumerate() {
+            p.copy_from_slice(&[(x % 256) as u8, (x / 256) as u8, 7, 255]);
+        }
+        assert!(Palette::of(&rgba, Some(&base)).is_none());
+        let png = encode(&rgba, &base).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(frame.color_type, png::ColorType::Rgb);
+        assert_eq!(
+            buf[3 * 300..3 * 301],
+            [44, 1, 7],
+            "pixel 300 is (300 % 256, 300 / 256, 7)"
+        );
+        // A card's own pixels fit a palette, and decode to what was drawn.
+        let card = card("Definition of Done");
+        let png = card.png().unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap();
+        assert_eq!(reader.info().color_type, png::ColorType::Indexed);
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut buf).unwrap();
     }
 
     #[test]

@@ -720,6 +720,7 @@ fn card_of(site: &Site, views: &Views, job: &Job) -> Option<Card> {
         site: site.config.title.clone(),
         section,
         title,
+        summary: String::new(),
         sprint,
     };
     Some(match *job {
@@ -751,6 +752,10 @@ fn card_of(site: &Site, views: &Views, job: &Job) -> Option<Card> {
             });
             card(section, page.title.clone(), sprint)
         }
+        Job::Section(0, ..) => Card {
+            summary: site.config.description.clone(),
+            ..card(String::new(), title_of(0), None)
+        },
         Job::Section(s, ..) => {
             let parent = site.sections[s].parent.map(in_section).unwrap_or_default();
             card(parent, title_of(s), None)

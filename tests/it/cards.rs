@@ -22,7 +22,10 @@ fn handbook(extra_config: &str) -> tempfile::TempDir {
     site(&[
         (
             "teambook.yaml",
-            format!("title: Shop Handbook\nbase_url: https://handbook.test/shop/\n{extra_config}"),
+            format!(
+                "title: Shop Handbook\ndescription: How the shop team works.\n\
+                 base_url: https://handbook.test/shop/\n{extra_config}"
+            ),
         ),
         (
             "content/_index.md",
@@ -82,6 +85,7 @@ fn card(section: &str, title: &str, sprint: Option<SprintLine>) -> Card {
         site: "Shop Handbook".into(),
         section: section.into(),
         title: title.into(),
+        summary: String::new(),
         sprint,
     }
 }
@@ -102,7 +106,16 @@ fn pages_sections_and_sprints_link_their_own_card() {
             unit: "points".into(),
         }),
     );
+    let home = Card {
+        summary: "How the shop team works.".into(),
+        ..card("", "Home", None)
+    };
     let cases = [
+        (
+            "index.html",
+            home,
+            "Home · How the shop team works. · Shop Handbook",
+        ),
         (
             "guide/review/index.html",
             card("Ways of working", "Code review <rules> & habits", None),
