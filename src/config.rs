@@ -65,6 +65,9 @@ pub struct Config {
     /// Also write RSS feeds where Hugo puts them (`index.xml` of home, sections and terms).
     #[serde(default)]
     pub rss: bool,
+    /// A share card (`og:image`, a 1200×630 PNG) for every page; `false` for none.
+    #[serde(default = "yes")]
+    pub share_cards: bool,
     /// How `teambook import` reads a tracker's custom fields and workflow.
     #[serde(default, skip_serializing)]
     pub import: ImportConfig,
@@ -203,6 +206,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_limit",
     "permalinks",
     "rss",
+    "share_cards",
     "import",
 ];
 const IMPORT_KEYS: &[&str] = &["points", "status", "date_format", "team"];

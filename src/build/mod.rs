@@ -77,6 +77,8 @@ pub struct BuildReport {
     pub notes: Vec<String>,
     pub output_dir: Option<PathBuf>,
     pub elapsed: Duration,
+    /// Share cards drawn by this build and kept from the last one.
+    pub cards: CardCounts,
 }
 
 /// A failed build: every error found, plus the warnings that came before.
@@ -136,6 +138,8 @@ pub struct Written {
     pub files: usize,
     /// The sidebar of each section, rendered once.
     pub sidebars: crate::render::Sidebars,
+    /// The share cards drawn and kept.
+    pub cards: CardCounts,
 }
 
 /// A finished build.
@@ -203,6 +207,7 @@ pub fn build_with(
         notes: input.notes.clone(),
         output_dir: target.output_dir(),
         elapsed: started.elapsed(),
+        cards: written.cards,
     };
     let state = State::new(input, model, bodies, written.sidebars);
     Ok(Built {
@@ -509,9 +514,19 @@ fn write(
     // The navigation tree needs rendered bodies only for titles; it is built once per build.
     engine.set_site(&views);
     let rendered = render::render_outputs(site, sources, engine, &views, &sink).map_err(&fail)?;
-    // Building the index is mostly one core's work, and the cache needs only the bodies.
+    // `check` writes nothing, so it draws no cards either; nor does a build whose templates
+    // never link one.
+    let linked = render::cards::linked_by(&sources.templates);
+    let cards = match sink {
+        Sink::Discard => Vec::new(),
+        _ if !linked => Vec::new(),
+        _ => render::all_cards(site, &views),
+    };
+    let previous_cards = std::mem::take(&mut cache.cards);
+    // Building the index is mostly one core's work, and the cache needs only the bodies; the
+    // cards are drawn meanwhile, on the cores the index leaves free.
     let search_record = crate::render::cache::search_record(&sources.root);
-    let indexed = std::thread::scope(|scope| {
+    let (indexed, drawn) = std::thread::scope(|scope| {
         let stored = scope.spawn(|| {
             if let Some((keys, contents)) = to_cache.take() {
                 cache.store(
@@ -522,19 +537,101 @@ fn write(
                 );
             }
         });
+        let drawn = scope.spawn(|| write_cards(&cards, &sink, &previous_cards));
         let indexed = search::write_index(&sink, &site.config.language, search_record.as_deref());
         // Storing cannot fail (a cache that cannot be written is skipped); a panic is passed on.
         if let Err(panic) = stored.join() {
             std::panic::resume_unwind(panic);
         }
-        indexed
+        let drawn = drawn
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (indexed, drawn)
     });
     let indexed = indexed.map_err(|e| fail(vec![e]))?;
+    let (cards, kept) = drawn.map_err(|e| fail(vec![e]))?;
+    cache.cards = kept;
     Ok(Written {
         sink,
-        files: rendered.files + indexed,
+        files: rendered.files + indexed + cards.drawn + cards.kept,
         sidebars: rendered.sidebars,
+        cards,
     })
+}
+
+/// How many share cards a build drew, and how many it kept from the last build.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CardCounts {
+    pub drawn: usize,
+    pub kept: usize,
+}
+
+/// Stage 4c: the share cards into the sink, in parallel. A card is named by a hash of what
+/// it shows, so one the current output already has under its name is kept as it is (not
+/// drawn, not written), as is one of `previous` (`serve`'s last build); the others are
+/// drawn. Returns the counts and, for a memory sink, this build's cards for the next.
+fn write_cards(
+    cards: &[render::cards::Card],
+    sink: &Sink,
+    previous: &std::collections::HashMap<String, Vec<u8>>,
+) -> Result<(CardCounts, std::collections::HashMap<String, Vec<u8>>), Error> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let memory = matches!(sink, Sink::Memory(_));
+    let started = Instant::now();
+    // For TEAMBOOK_TIMINGS: the time of each step, summed over the cores, and the bytes.
+    let steps: [AtomicU64; 4] = Default::default();
+    let done: Vec<(String, Option<Vec<u8>>, bool)> = cards
+        .par_iter()
+        .map(|card| {
+            let rel = card.file();
+            match sink {
+                Sink::Dir(staged) if staged.keep(&rel) => return Ok((rel, None, false)),
+                Sink::Memory(_) if previous.contains_key(&rel) => {
+                    let bytes = previous[&rel].clone();
+                    sink.write(&rel, &bytes)?;
+                    return Ok((rel, Some(bytes), false));
+                }
+                _ => {}
+            }
+            let (png, took) = card.png_timed().map_err(|e| {
+                Error::file(
+                    std::path::Path::new(&rel),
+                    format!("cannot draw the share card of “{}”: {e}", card.title),
+                )
+                .with_help("set `share_cards: false` in teambook.yaml to build without cards")
+            })?;
+            for (sum, d) in steps.iter().zip([took.layout, took.draw, took.encode]) {
+                sum.fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+            }
+            steps[3].fetch_add(png.len() as u64, Ordering::Relaxed);
+            sink.write(&rel, &png)?;
+            Ok((rel, memory.then_some(png), true))
+        })
+        .collect::<Result<_, Error>>()?;
+    let drawn = done.iter().filter(|(_, _, drawn)| *drawn).count();
+    let counts = CardCounts {
+        drawn,
+        kept: done.len() - drawn,
+    };
+    if std::env::var_os("TEAMBOOK_TIMINGS").is_some() {
+        let each = |i: usize| steps[i].load(Ordering::Relaxed) as f64 / drawn.max(1) as f64;
+        eprintln!(
+            "timing: cards          {:>8.1} ms ({drawn} drawn, {} kept; each {:.2} ms layout, \
+             {:.2} ms draw, {:.2} ms encode, {:.0} bytes)",
+            started.elapsed().as_secs_f64() * 1000.0,
+            counts.kept,
+            each(0) / 1e6,
+            each(1) / 1e6,
+            each(2) / 1e6,
+            each(3),
+        );
+    }
+    let kept = done
+        .into_iter()
+        .filter_map(|(rel, bytes, _)| Some((rel, bytes?)))
+        .collect();
+    Ok((counts, kept))
 }
 
 /// Turns errors into a failure that keeps the warnings found before them.

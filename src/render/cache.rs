@@ -20,6 +20,10 @@ pub struct BodyCache {
     /// keys, so a template or data change leaves plain Markdown bodies cached.
     shortcodes: u64,
     entries: HashMap<u64, Content>,
+    /// The share cards of the last build by output path, kept in memory only: `serve`'s
+    /// builds have no output folder to keep them in (a disk build keeps the cards its output
+    /// already has, see `build::write_cards`).
+    pub cards: HashMap<String, Vec<u8>>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -50,6 +54,7 @@ impl BodyCache {
             global,
             shortcodes,
             entries,
+            cards: HashMap::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! handed to an [`Output`] as soon as it is rendered, in parallel.
 
 pub mod cache;
+pub mod cards;
 pub mod content;
 pub mod context;
 pub mod engine;
@@ -23,6 +24,7 @@ use crate::model::Site;
 use crate::model::url::{output_file, with_base};
 use crate::parse::highlight::Highlighter;
 use cache::BodyCache;
+use cards::Card;
 use content::{Body, Content, render_body};
 use context::Views;
 use engine::Engine;
@@ -655,6 +657,9 @@ fn render_job(
         }
     };
     let current_url = with_base(&site.base_path, &site_path);
+    if let Some(card) = card_of(site, views, job) {
+        ctx.insert("card", &CardView::of(views, &card));
+    }
     if let Some(sidebar) = sidebar_for(sidebars, job, &current_url) {
         ctx.insert_value("sidebar", sidebar);
     }
@@ -665,6 +670,124 @@ fn render_job(
     let html = engine.render(&template, &ctx)?;
     out.write(&output_file(&site_path), html.as_bytes())?;
     Ok(1)
+}
+
+/// What templates get as `card`: the share card's absolute URL, size and description.
+#[derive(Serialize)]
+struct CardView {
+    url: String,
+    width: u32,
+    height: u32,
+    alt: String,
+}
+
+impl CardView {
+    fn of(views: &Views, card: &Card) -> CardView {
+        CardView {
+            url: views.permalink(&format!("/{}", card.file())),
+            width: cards::WIDTH,
+            height: cards::HEIGHT,
+            alt: card.alt(),
+        }
+    }
+}
+
+/// Every share card of the site, each once (a section's pagers share one), or none with
+/// `share_cards: false`.
+pub fn all_cards(site: &Site, views: &Views) -> Vec<Card> {
+    let mut seen = HashSet::new();
+    all_jobs(site, views)
+        .iter()
+        .filter_map(|job| card_of(site, views, job))
+        .filter(|card| seen.insert(card.key()))
+        .collect()
+}
+
+/// The share card of a job's page: its title and section, and for a sprint review the
+/// verdict and numbers. Print pages (a copy of their section's pages) have none, and nothing
+/// has one with `share_cards: false`.
+fn card_of(site: &Site, views: &Views, job: &Job) -> Option<Card> {
+    if !site.config.share_cards {
+        return None;
+    }
+    let title_of = |s: usize| match site.sections[s].title.as_str() {
+        "" => site.config.title.clone(),
+        t => t.to_string(),
+    };
+    // The section a page or section is in; nothing for the home page's.
+    let in_section = |s: usize| if s == 0 { String::new() } else { title_of(s) };
+    let card = |section: String, title: String, sprint: Option<cards::SprintLine>| Card {
+        site: site.config.title.clone(),
+        section,
+        title,
+        summary: String::new(),
+        sprint,
+    };
+    let section_card = |s: usize| match s {
+        0 => Card {
+            summary: site.config.description.clone(),
+            ..card(String::new(), title_of(0), None)
+        },
+        s => {
+            let parent = site.sections[s].parent.map(in_section).unwrap_or_default();
+            card(parent, title_of(s), None)
+        }
+    };
+    Some(match *job {
+        Job::Page(i) => {
+            let page = &site.pages[i];
+            let record = views.records.of_page(site, i);
+            let report = record
+                .and_then(|r| r.get("report"))
+                .filter(|r| r.is_object());
+            // A large site's plain pages show their section's card: drawing one per page
+            // would double a cold build of 10,000 pages and add 190 MB. Records (sprints
+            // among them) keep their own.
+            if record.is_none() && site.pages.len() > cards::PER_PAGE_LIMIT {
+                return Some(section_card(page.section));
+            }
+            let mut section = in_section(page.section);
+            let sprint = report.map(|r| {
+                if let Some(team) = r["team"]["title"].as_str() {
+                    section = format!("{section} · {team}")
+                        .trim_start_matches(" · ")
+                        .into();
+                }
+                let number = |v: &serde_json::Value| match v {
+                    serde_json::Value::Null => "0".to_string(),
+                    v => v.to_string(),
+                };
+                cards::SprintLine {
+                    goal_met: r["goal_met"].as_str().unwrap_or_default().to_string(),
+                    verdict: r["verdict"].as_str().unwrap_or_default().to_string(),
+                    planned: number(&r["metrics"]["committed_points"]),
+                    finished: number(&r["metrics"]["completed_points"]),
+                    unit: "points".into(),
+                }
+            });
+            card(section, page.title.clone(), sprint)
+        }
+        Job::Section(s, ..) => section_card(s),
+        Job::Pair(k) => {
+            let pair = &views.records.pairs[k];
+            card(in_section(pair.section), pair.title.clone(), None)
+        }
+        Job::TaxonomyList(t) => card(String::new(), capitalize(&site.taxonomies[t].name), None),
+        Job::Term(t, k, ..) => {
+            let tax = &site.taxonomies[t];
+            card(capitalize(&tax.name), tax.terms[k].name.clone(), None)
+        }
+        Job::Print(_) => return None,
+    })
+}
+
+/// `tags` as `Tags`, as the default theme shows a taxonomy's name.
+fn capitalize(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The template a job renders: the `layout` of its page or section, else for a record page

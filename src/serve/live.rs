@@ -219,6 +219,12 @@ impl Live {
         if changed.iter().any(|n| n.starts_with("shortcodes/")) {
             return Update::Full;
         }
+        // Cards are drawn only when a template links them: a save that starts or stops doing
+        // so adds or removes every card.
+        let linked = crate::render::cards::linked_by;
+        if linked(&self.sources.templates) != linked(&templates) {
+            return Update::Full;
+        }
         self.sources.templates = templates;
         let mut engine = match Engine::for_site(
             &self.site,

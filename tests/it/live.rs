@@ -137,6 +137,17 @@ fn body_edits_in_the_handbook_patch_exactly_what_a_full_build_changes() {
     );
     let new_page = String::from_utf8(patch["roles/scrum-master/index.html"].clone()).unwrap();
     assert!(new_page.contains("A heading added in serve"), "{new_page}");
+    // The share cards are part of the comparison: a body edit changes no card's text, so
+    // the patched page links the card the full build drew.
+    let cards = files.keys().filter(|k| k.starts_with("cards/")).count();
+    assert!(cards > 100, "{cards} cards");
+    assert!(!patch.keys().any(|k| k.starts_with("cards/")));
+    let card = new_page
+        .split("property=\"og:image\" content=\"https://example.github.io/handbook/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page links its card");
+    assert!(files.contains_key(card), "{card}");
     assert!(
         new_page.contains("href=\"/handbook/glossary/pod/\""),
         "term linked"

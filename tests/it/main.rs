@@ -3,6 +3,7 @@
 mod common;
 
 mod build;
+mod cards;
 mod cli;
 mod corpus;
 mod docs;
