@@ -27,9 +27,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 
-# The integration modules of sprints, teams and goals, records and role pairs, and the corpus
-# of located errors; the filters match test names in both binaries.
-FILTERS=(report:: records:: sprints:: teams:: pairs:: corpus::)
+# The integration modules of sprints, teams and goals, records and role pairs, the corpus of
+# located errors, and features:: (the template functions by their values: glossary_index(),
+# definition_of_done(), ...); the filters match test names in both binaries.
+FILTERS=(report:: records:: sprints:: teams:: pairs:: corpus:: features::)
 
 # Builds share one target folder across runs (dependencies are built once), without debug
 # info (less to write and link for every mutant).
