@@ -581,3 +581,50 @@ fn an_empty_review_or_retro_is_no_review_yet() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_sprints_own_in_progress_wins_over_the_backlogs_done() {
+    // K-3 is done on 20 May in the backlog, inside sprint 2; sprint 2 itself says it was still
+    // in progress when it ended, and its numbers follow the sprint.
+    let sprint = SHOP_SPRINT_2.replace(
+        "items: [K-3]\n",
+        "items: [{pbi: K-3, status: in_progress}]\n",
+    );
+    let dir = build_site(&[
+        ("data/backlog.yaml", SHOP_BACKLOG),
+        (
+            "content/sprints/_index.md",
+            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
+        ),
+        ("content/sprints/sprint-2.md", &sprint),
+    ]);
+    let html = read(dir.path(), "public/sprints/sprint-2/index.html");
+    assert!(
+        html.contains("<div><dt>Planned</dt> <dd>8 points</dd></div>\n<div><dt>Finished</dt> <dd>0 points</dd></div>"),
+        "{}",
+        part(&html, "numbers")
+    );
+}
+
+#[test]
+fn work_added_after_the_first_day_is_labelled_unplanned() {
+    let dir = shop();
+    let html = read(dir.path(), "public/sprints/sprint-1/index.html");
+    let line = |title: &str| {
+        html.lines()
+            .find(|l| l.contains(title) && l.contains("sprint-item-meta"))
+            .unwrap_or_else(|| panic!("no item {title} in\n{}", main_of(&html)))
+            .to_string()
+    };
+    // Added on 5 May, the sprint started on 4 May: unplanned. K-3 was in the backlog before.
+    assert!(
+        line("Label printer setup").contains("2 points · unplanned</span>"),
+        "{}",
+        line("Label printer setup")
+    );
+    assert!(
+        !line("Faster checkout page").contains("unplanned"),
+        "{}",
+        line("Faster checkout page")
+    );
+}
