@@ -364,7 +364,7 @@ fn lines_svg(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::metrics::{Sprint, velocity};
+    use crate::report::metrics::{Sprint, Velocity, VelocityPoint, velocity};
     use jiff::civil::date;
 
     fn item(points: f64, status: Status, added: Option<Date>, done: Option<Date>) -> Item {
@@ -377,6 +377,35 @@ mod tests {
             added_on: added,
             done_on: done,
         }
+    }
+
+    #[test]
+    fn predictability_bars_scale_to_the_plan_and_stop_at_120_percent() {
+        let svg = predictability_svg(
+            &[
+                (1, Some(100.0)),
+                (2, Some(50.0)),
+                (3, None),
+                (4, Some(150.0)),
+            ],
+            "p",
+        );
+        assert!(svg.contains("<title id=\"p-title\">Share of the plan finished: sprint 1 100 %, sprint 2 50 %, sprint 3 planned nothing, sprint 4 150 %</title>"), "{svg}");
+        // 96 px wide, four slots of 24; bars 0.6 of a slot from 0.2 in; 100 % is 26 px high
+        // (from y 4 to the base at 30), 150 % is drawn as 120 %, clipped at the top.
+        let rects: Vec<&str> = svg.split("<rect ").skip(1).collect();
+        let geometry: Vec<String> = rects
+            .iter()
+            .map(|r| r.split(" style").next().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            geometry,
+            [
+                "x=\"4.8\" y=\"4.0\" width=\"14.4\" height=\"26.0\"",
+                "x=\"28.8\" y=\"17.0\" width=\"14.4\" height=\"13.0\"",
+                "x=\"76.8\" y=\"0.0\" width=\"14.4\" height=\"31.2\"",
+            ]
+        );
     }
 
     #[test]
@@ -450,6 +479,43 @@ mod tests {
         assert!(svg.contains("var(--chart-completed"));
         assert!(!svg.contains("<script"));
         insta::assert_snapshot!(svg.replace("><", ">\n<"));
+    }
+
+    #[test]
+    fn velocity_bars_narrow_to_fit_many_sprints() {
+        // 318 px of plot: three sprints get 106 px each and the widest bars, 28 px; twelve get
+        // 26.5 px each and bars of 0.35 of that, 9.3 px.
+        let point = |number| VelocityPoint {
+            number,
+            committed: 10.0,
+            completed: 8.0,
+        };
+        let widths = |n: u32| {
+            let v = Velocity {
+                sprints: (1..=n).map(point).collect(),
+                average: Some(8.0),
+                min: Some(8.0),
+                max: Some(8.0),
+            };
+            let svg = velocity_svg(&v, "v");
+            let mut w: Vec<String> = svg
+                .split("<rect class=\"chart-")
+                .skip(1)
+                .map(|r| {
+                    r.split("width=\"")
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            w.dedup();
+            w
+        };
+        assert_eq!(widths(3), ["28.0"]);
+        assert_eq!(widths(12), ["9.3"]);
     }
 
     #[test]

@@ -498,6 +498,73 @@ mod tests {
     }
 
     #[test]
+    fn a_sprint_that_finished_nothing_without_growth_leaves_no_latest_date() {
+        // Sprint 1: 8 done; sprint 2: nothing, no scope added. Worst half {0}: a pace of
+        // exactly 0, which gives no date, not a sprint number out of range.
+        let s = sprints(2);
+        let items = [
+            item(8.0, None, Some(date(2026, 1, 15))),
+            item(10.0, None, None),
+        ];
+        let o = outlook(&items, &s);
+        let Outlook::Range {
+            best,
+            worst,
+            first_number,
+            last_number,
+            latest,
+            ..
+        } = o
+        else {
+            panic!("{o:?}")
+        };
+        assert_eq!((best, worst), (8.0, 0.0));
+        assert_eq!((first_number, last_number, latest), (4, None, None));
+    }
+
+    #[test]
+    fn finished_on_the_target_day_is_on_track() {
+        let done = Outlook::Done {
+            on: Some(date(2026, 3, 2)),
+        };
+        assert_eq!(verdict(&done, Some(date(2026, 3, 2))), Verdict::OnTrack);
+        assert_eq!(verdict(&done, Some(date(2026, 3, 1))), Verdict::Late);
+    }
+
+    #[test]
+    fn each_verdict_in_plain_words() {
+        let t = Some(date(2026, 3, 2));
+        for (v, target, want) in [
+            (
+                Verdict::OnTrack,
+                t,
+                "On track for the target of 2 March 2026.",
+            ),
+            (Verdict::OnTrack, None, "Done."),
+            (Verdict::Done, None, "Done."),
+            (
+                Verdict::AtRisk,
+                t,
+                "At risk: the target of 2 March 2026 is inside the forecast range.",
+            ),
+            (
+                Verdict::OffTrack,
+                t,
+                "Off track for the target of 2 March 2026.",
+            ),
+            (Verdict::Late, t, "Done, after the target of 2 March 2026."),
+            (
+                Verdict::Unknown,
+                t,
+                "Target 2 March 2026: too early to say whether it holds.",
+            ),
+            (Verdict::Unknown, None, "No target date."),
+        ] {
+            assert_eq!(verdict_sentence(v, target), want, "{v:?}");
+        }
+    }
+
+    #[test]
     fn only_the_last_six_sprints_set_the_pace() {
         // Sprint 1 finished 20 points; sprints 2–7 finished 2 each: the window leaves out 20.
         let s = sprints(7);

@@ -1417,6 +1417,16 @@ mod tests {
     }
 
     #[test]
+    fn whole_floats_print_as_integers_and_others_to_two_places() {
+        let got = whole_numbers(json!({"a": 29.0, "b": [2.5, 1.2345, -0.0], "c": 7}));
+        assert_eq!(got, json!({"a": 29, "b": [2.5, 1.23, 0], "c": 7}));
+        assert_eq!(
+            serde_json::to_string(&got).unwrap(),
+            r#"{"a":29,"b":[2.5,1.23,0],"c":7}"#
+        );
+    }
+
+    #[test]
     fn date_ranges_use_english_month_abbreviations_and_no_padding() {
         let months = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

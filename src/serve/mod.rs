@@ -115,9 +115,14 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Vec<Error>> {
             if let Err(e) = watcher.refresh() {
                 eprint!("{}", e.report(Severity::Warning, rebuild_opts.color));
             }
-            for signal in rebuild_signals_of(&build_opts, &rebuild_served, &rebuild_opts, &changes)
-            {
-                let _ = rebuild_signals.send(signal);
+            let signals = rebuild_signals_of(&build_opts, &rebuild_served, &rebuild_opts, &changes);
+            let build = {
+                let mut served = rebuild_served.write().unwrap_or_else(|e| e.into_inner());
+                served.build += 1;
+                served.build
+            };
+            for signal in signals {
+                let _ = rebuild_signals.send((build, signal));
             }
         }
     });

@@ -39,12 +39,16 @@ pub enum Signal {
 pub struct Served {
     pub files: HashMap<String, Bytes>,
     pub error: Option<String>,
+    /// How many rebuilds ran since the first build (failed ones too; a save whose files read
+    /// exactly as when last built is no rebuild). Every event carries it as its SSE `id`.
+    pub build: u64,
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub served: Arc<RwLock<Served>>,
-    pub signals: broadcast::Sender<Signal>,
+    /// Each signal with the number of the rebuild that sent it ([`Served::build`]).
+    pub signals: broadcast::Sender<(u64, Signal)>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -235,41 +239,49 @@ pub fn overlay(report: &str) -> String {
     )
 }
 
-/// The event stream: `ready` at once, then one event per rebuild, until shutdown.
+/// The event stream: `ready` at once, then the events of each rebuild, until shutdown. Each
+/// event's `id` is the number of the rebuild it reports (`ready`'s: the last one), so a client
+/// can tell which rebuild it is told about and whether one came between.
 async fn events(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
     let rx = state.signals.subscribe();
     let shutdown = state.shutdown.clone();
-    let error = state
-        .served
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .error
-        .clone();
+    let (error, build) = {
+        let served = state.served.read().unwrap_or_else(|e| e.into_inner());
+        (served.error.clone(), served.build)
+    };
     let first = match error {
         Some(e) => Signal::Error(e),
         None => Signal::Clear,
     };
+    let served = Arc::clone(&state.served);
     let stream = futures_util::stream::unfold(
         (rx, shutdown, Some(first)),
-        |(mut rx, mut shutdown, first)| async move {
-            if let Some(first) = first {
-                let ready = Event::default().event("ready").data(signal_data(&first));
-                return Some((Ok(ready), (rx, shutdown, None)));
+        move |(mut rx, mut shutdown, first)| {
+            let served = Arc::clone(&served);
+            async move {
+                if let Some(first) = first {
+                    let ready = Event::default()
+                        .event("ready")
+                        .id(build.to_string())
+                        .data(signal_data(&first));
+                    return Some((Ok(ready), (rx, shutdown, None)));
+                }
+                let signal = tokio::select! {
+                    _ = shutdown.wait_for(|stop| *stop) => None,
+                    msg = rx.recv() => match msg {
+                        Ok(signal) => Some(signal),
+                        // A slow tab missed some events: make it reload.
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            let build = served.read().unwrap_or_else(|e| e.into_inner()).build;
+                            Some((build, Signal::Reload(vec!["*".into()])))
+                        }
+                        Err(broadcast::error::RecvError::Closed) => None,
+                    },
+                };
+                signal.map(|(n, s)| (Ok(to_event(n, &s)), (rx, shutdown, None)))
             }
-            let signal = tokio::select! {
-                _ = shutdown.wait_for(|stop| *stop) => None,
-                msg = rx.recv() => match msg {
-                    Ok(signal) => Some(signal),
-                    // A slow tab missed some events: make it reload.
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        Some(Signal::Reload(vec!["*".into()]))
-                    }
-                    Err(broadcast::error::RecvError::Closed) => None,
-                },
-            };
-            signal.map(|s| (Ok(to_event(&s)), (rx, shutdown, None)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default())
@@ -285,14 +297,17 @@ fn signal_data(signal: &Signal) -> String {
     }
 }
 
-fn to_event(signal: &Signal) -> Event {
+fn to_event(build: u64, signal: &Signal) -> Event {
     let name = match signal {
         Signal::Reload(_) => "reload",
         Signal::Css => "css",
         Signal::Error(_) => "error",
         Signal::Clear => "clear",
     };
-    Event::default().event(name).data(signal_data(signal))
+    Event::default()
+        .event(name)
+        .id(build.to_string())
+        .data(signal_data(signal))
 }
 
 #[cfg(test)]

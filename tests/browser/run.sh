@@ -2,8 +2,9 @@
 # Browser tests of the default theme on the demo handbook, in Chromium:
 #   axe-core (WCAG 2 A, AA; light and dark) on every page, the Nu HTML Checker on every HTML
 #   file, lychee (offline, with fragments) on the output, the dark-mode toggle, the sidebar
-#   with the keyboard, search, screenshots saved under target/browser-artifacts/, and serve's
-#   reload script (serve.js, on a site of its own).
+#   with the keyboard, search, screenshots saved under target/browser-artifacts/, six key
+#   screenshots compared pixel by pixel with reviewed images in reference/ (shots.js), and
+#   serve's reload script (serve.js, on a site of its own).
 # usage: tests/browser/run.sh           run every check; exit 1 on any failure
 #        tests/browser/run.sh --site DIR the Nu checker, lychee and axe on the site in DIR
 #                                       (the behaviour checks know the demo's pages only)
@@ -11,7 +12,11 @@
 #                                       copy of the output four ways (an image without alt
 #                                       text, a broken link, a link to a missing anchor,
 #                                       invalid HTML) and show that axe, lychee and vnu each
-#                                       fail on it; and that an empty build fails too
+#                                       fail on it; that an empty build fails too; and that
+#                                       the screenshots fail on a copy whose accent colour
+#                                       changed in style.css
+#        tests/browser/run.sh --update-shots re-records reference/*.png from the demo (look at
+#                                       each, and the diff, before committing them)
 # Needs: node_modules here (npm ci), java, /usr/bin/chromium (or $CHROMIUM), lychee (on PATH
 # or $LYCHEE), python3, and a release build of teambook (built here if missing).
 set -euo pipefail
@@ -83,6 +88,11 @@ echo "== build the demo handbook"
 (cd "$repo" && cargo run --release --quiet -- build --quiet --output-dir "$site/handbook" --base-url "$base")
 serve "$site" "$port"
 
+if [ "${1:-}" = "--update-shots" ]; then
+  node "$here/shots.js" "$base" "$artifacts" --update
+  exit
+fi
+
 if [ "${1:-}" = "--prove" ]; then
   # One page of a copy gets each defect; every check must then fail. First the control: the
   # clean copy passes every check, so a failure below is the defect's, not a missing tool's or
@@ -137,6 +147,30 @@ if [ "${1:-}" = "--prove" ]; then
     echo "caught: an empty build fails check_vnu: $(tail -n 1 "$tmp/empty.log")"
   fi
   prove invalid-html check_vnu 's|<div class="prose">|<div class="prose"><p><div>block in a paragraph</p></span>|'
+  # The screenshots: the clean copy matches the references, a copy with another accent colour
+  # (the light one: links, the active sidebar entry, buttons) does not.
+  if ! node "$here/shots.js" "$base" "$tmp/shots-control" >"$tmp/shots-control.log" 2>&1; then
+    echo "CONTROL FAILED: the clean site's screenshots differ from the references:" >&2
+    tail -n 5 "$tmp/shots-control.log" >&2
+    status=1
+  else
+    echo "control: the clean copy's screenshots match the references"
+  fi
+  cp -r "$site" "$tmp/recoloured"
+  sed -i '0,/--accent: #0a58b8;/s//--accent: #b3232a;/' "$tmp/recoloured/handbook/style.css"
+  if cmp -s "$site/handbook/style.css" "$tmp/recoloured/handbook/style.css"; then
+    echo "NOT PROVED: the accent colour was not found in style.css" >&2
+    status=1
+  fi
+  serve "$tmp/recoloured" $((port + 2))
+  if node "$here/shots.js" "http://127.0.0.1:$((port + 2))/handbook/" "$tmp/shots-recoloured" \
+    >"$tmp/recoloured.log" 2>&1; then
+    echo "NOT CAUGHT: a changed accent colour passed shots.js" >&2
+    status=1
+  else
+    echo "caught: a changed accent colour fails shots.js:"
+    grep 'FAIL' "$tmp/recoloured.log" | cut -c1-160 | sed 's/^/    /'
+  fi
   exit "$status"
 fi
 
@@ -150,6 +184,7 @@ run "Nu HTML Checker (errors only) on every HTML file" check_vnu "$site"
 run "lychee --offline --include-fragments" check_lychee "$site"
 run "axe-core WCAG 2 A + AA on every page, light and dark" check_axe "$site" "$base"
 run "dark mode, sidebar keyboard, search, screenshots" node "$here/behaviour.js" "$base" "$artifacts"
+run "key screenshots against the reviewed references (shots.js)" node "$here/shots.js" "$base" "$artifacts"
 run "serve: a tab reloads for its own page only, stylesheets swap, the overlay clears" \
   node "$here/serve.js" "${CARGO_TARGET_DIR:-$repo/target}/release/teambook"
 [ "$status" = 0 ] && echo "browser tests passed; screenshots in $artifacts"

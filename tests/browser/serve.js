@@ -1,7 +1,9 @@
 // `teambook serve`'s reload script in Chromium, on a small site written here: a save of one
 // page reloads the tab showing it and not a tab showing another page; a stylesheet-only save
 // swaps the stylesheets in place without a reload; links point at the local address; the
-// error overlay comes and goes.
+// error overlay comes and goes. No check waits for a quiet moment: each event carries the
+// number of its rebuild, and a save's rebuild is shown to be the only one by a sentinel save
+// whose rebuild must come next.
 // usage: node serve.js <teambook binary>; exits 1 on any failure.
 "use strict";
 const fs = require("fs");
@@ -59,7 +61,6 @@ function start(bin, root) {
     child,
     base: line.match(/http:\/\/127\.0\.0\.1:\d+\//)[0],
     waitFor,
-    mark: () => seen.length,
   }));
 }
 
@@ -87,31 +88,55 @@ async function main() {
     // A marker that a reload would lose.
     for (const p of [alpha, beta]) await p.evaluate(() => { window.teambookMark = "kept"; });
 
-    // Save alpha's body: alpha reloads with the new text, beta does not.
-    let from = server.mark();
+    // Every event of the stream, with the number of the rebuild it reports (its SSE id), as
+    // a tab sees them: recorded on a page without the reload script (a stylesheet).
+    const recorder = await ctx.newPage();
+    await recorder.goto(server.base + "extra.css", { waitUntil: "load" });
+    await recorder.evaluate(() => new Promise((resolve) => {
+      window.seen = [];
+      const source = new EventSource("/__teambook/events");
+      for (const name of ["ready", "reload", "css", "error", "clear"]) {
+        source.addEventListener(name, (e) => {
+          window.seen.push({ name, build: Number(e.lastEventId), data: JSON.parse(e.data) });
+          if (name === "ready") resolve();
+        });
+      }
+    }));
+    // Resolves with the events after the first `from` once one is named `name`.
+    const eventsUntil = (name, from) => recorder.waitForFunction(
+      ([name, from]) => window.seen.slice(from).some((e) => e.name === name) && window.seen.slice(from),
+      [name, from], { timeout: WAIT }).then((h) => h.jsonValue());
+    const [ready] = await eventsUntil("ready", 0);
+
+    // Save alpha's body: alpha reloads with the new text.
     const reloaded = alpha.waitForEvent("load", { timeout: WAIT });
     save(root, "content/alpha.md", "---\ntitle: Alpha\n---\nAlpha, second draft.\n");
-    await server.waitFor("Rebuilt", from);
+    const [saved] = await eventsUntil("reload", 1);
+    check(saved.name === "reload" && saved.build === ready.build + 1 && saved.data.includes("alpha/index.html"),
+      `one rebuild for alpha's save, listing alpha: ${JSON.stringify(saved)} after ${JSON.stringify(ready)}`);
     await reloaded;
     check((await alpha.textContent("main")).includes("Alpha, second draft."), "alpha shows the saved text");
     check(await alpha.evaluate(() => window.teambookMark === undefined), "alpha was reloaded");
-    await beta.waitForTimeout(500);
-    check(await beta.evaluate(() => window.teambookMark === "kept"), "beta was not reloaded for alpha's save");
 
-    // A stylesheet-only save: no tab reloads, each swaps its stylesheet links in place.
+    // A stylesheet-only save: no tab reloads, each swaps its stylesheet links in place. It is
+    // also the sentinel for alpha's save: its rebuild must be the very next one (a late second
+    // rebuild of alpha, even one that changes nothing, would take that number), and once beta
+    // has swapped its stylesheets it has handled alpha's event before it, so its mark shows
+    // whether alpha's save reloaded it.
     await alpha.evaluate(() => { window.teambookMark = "kept"; });
     const before = await beta.$$eval('link[rel="stylesheet"]', (ls) => ls.map((l) => l.href));
-    from = server.mark();
     save(root, "static/extra.css", "body { outline: 1px solid transparent; }\n");
-    await server.waitFor("Rebuilt", from);
+    const sentinel = await eventsUntil("css", 2);
+    check(sentinel.length === 1 && sentinel[0].build === saved.build + 1,
+      `the stylesheet save's rebuild is the next after alpha's (${saved.build}): ${JSON.stringify(sentinel)}`);
     await beta.waitForFunction(
       (old) => [...document.querySelectorAll('link[rel="stylesheet"]')].some((l, i) => l.href !== old[i]),
       before, { timeout: WAIT });
     const after = await beta.$$eval('link[rel="stylesheet"]', (ls) => ls.map((l) => l.href));
     check(after.every((h) => /[?&]teambook=\d+/.test(h)), `stylesheets re-requested: ${after.join(", ")}`);
-    for (const [name, p] of [["alpha", alpha], ["beta", beta]]) {
-      check(await p.evaluate(() => window.teambookMark === "kept"), `${name} was not reloaded for a stylesheet save`);
-    }
+    check(await beta.evaluate(() => window.teambookMark === "kept"),
+      "beta was not reloaded, neither for alpha's save nor for the stylesheet save");
+    check(await alpha.evaluate(() => window.teambookMark === "kept"), "alpha was not reloaded for a stylesheet save");
 
     // A broken save puts the overlay over every tab; saving the last good text back changes
     // no file, so the `clear` event alone must take the overlay away.

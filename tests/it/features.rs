@@ -486,7 +486,7 @@ F:{{ "Team Rituals & More" | slugify }} {{ "a b&c" | urlencode }} {{ config.para
         ),
         (
             "data/glossary.yaml",
-            "- {title: Pod, short: A group of containers.}\n- {title: Node, short: A machine.}\n- {title: Ingress, short: The way in.}\n",
+            "- {title: Pod, short: A group of containers.}\n- {title: Node, short: A machine.}\n- {title: Ingress, short: The way in.}\n- {title: Pipeline, short: The road to production.}\n",
         ),
         (
             "data/factors.yaml",
@@ -503,7 +503,7 @@ F:{{ "Team Rituals & More" | slugify }} {{ "a b&c" | urlencode }} {{ config.para
         "<main>
 C:product-owner,scrum-master,
 R:Keeps the flow.
-G:I=Ingress; N=Node; P=Pod; \nA:Scrum Master=Note taker; \nD:Codebase=One repo per app/CI builds it Config=No secrets \nT:Scrum Master@/hb/roles/scrum-master/,Product Owner@/hb/roles/product-owner/,Metrics=Cycle time|Outcomes
+G:I=Ingress; N=Node; P=Pipeline;Pod; \nA:Scrum Master=Note taker; \nD:Codebase=One repo per app/CI builds it Config=No secrets \nT:Scrum Master@/hb/roles/scrum-master/,Product Owner@/hb/roles/product-owner/,Metrics=Cycle time|Outcomes
 U:/hb/roles/
 F:team-rituals-more a%20b%26c {\"team\":\"ops\"} 01 March 2026 <em>hi</em>
 </main>"

@@ -102,3 +102,53 @@ fn a_section_chooses_its_pairs_or_none_and_a_page_of_that_name_wins() {
     assert_eq!(code, 0, "{err}");
     assert!(read(dir.path(), "public/roles/a-vs-b/index.html").contains("Mine."));
 }
+
+/// A roles section of `n` roles (`r01` … ) with the index's `role_pairs` line, built; the
+/// names of the pair pages it got, sorted.
+fn pair_pages(n: usize, setting: &str) -> Vec<String> {
+    let mut files = vec![
+        ("teambook.yaml".to_string(), "title: T\n".to_string()),
+        (
+            "content/roles/_index.md".to_string(),
+            format!("---\ntitle: Roles\n{setting}cascade:\n  kind: role\n---\n"),
+        ),
+    ];
+    for k in 1..=n {
+        files.push((
+            format!("content/roles/r{k:02}.md"),
+            format!("---\ntitle: Role {k}\nweight: {k}\nsummary: Role number {k}.\n---\n"),
+        ));
+    }
+    let dir = site(&files);
+    if let Err(f) = teambook::build(&teambook::BuildOptions::new(dir.path())) {
+        panic!("{:#?}", f.errors);
+    }
+    let mut pages: Vec<String> = std::fs::read_dir(dir.path().join("public/roles"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("-vs-"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+#[test]
+fn every_pair_up_to_ten_roles_and_past_ten_only_when_the_section_asks() {
+    // Ten roles: every one of the 45 pairs, each once, in both orders never.
+    let ten = pair_pages(10, "");
+    assert_eq!(ten.len(), 45);
+    assert_eq!(ten[0], "r01-vs-r02");
+    assert_eq!(ten[44], "r09-vs-r10");
+    assert!(!ten.contains(&"r02-vs-r01".to_string()));
+    assert!(!ten.iter().any(|p| p == "r01-vs-r01"));
+    // Eleven: none by default (55 pages would drown the section), all 55 with `true`.
+    assert_eq!(pair_pages(11, ""), Vec::<String>::new());
+    let eleven = pair_pages(11, "role_pairs: true\n");
+    assert_eq!(eleven.len(), 55);
+    assert_eq!(eleven[54], "r10-vs-r11");
+    // A listed pair of a role with itself gets no page.
+    assert_eq!(
+        pair_pages(3, "role_pairs: [r01 vs r03, r02 vs r02]\n"),
+        ["r01-vs-r03"]
+    );
+}

@@ -534,3 +534,97 @@ fn an_inline_item_with_a_done_on_in_the_sprint_is_finished() {
     assert!(part(&one, "delivered").contains("Label printer setup"));
     assert!(part(&one, "not-finished").contains("Shelf audit"));
 }
+
+#[test]
+fn the_sprints_table_says_each_sprints_verdict_in_words() {
+    let dir = shop();
+    let html = read(dir.path(), "public/sprints/index.html");
+    let table = main_of(&html);
+    // Sprint 1 missed its goal (in bold), sprint 2 met it.
+    assert!(
+        table.contains("<td>Checkout is faster.</td><td>Goal met</td>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<td><strong>Goal not met</strong></td>"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_empty_review_or_retro_is_no_review_yet() {
+    // `review:` and `retro:` written but left empty (null), as a new sprint's template has them.
+    let sprint = SHOP_SPRINT_2.replace("items: [K-3]\n", "items: [K-3]\nreview:\nretro:\n");
+    let dir = build_site(&[
+        ("data/backlog.yaml", SHOP_BACKLOG),
+        (
+            "content/sprints/_index.md",
+            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
+        ),
+        ("content/sprints/sprint-2.md", &sprint),
+    ]);
+    let html = read(dir.path(), "public/sprints/sprint-2/index.html");
+    assert!(html.contains("Checkout is faster."), "{}", main_of(&html));
+    // A review that is not a mapping is still an error, at its line.
+    let bad = SHOP_SPRINT_2.replace("items: [K-3]\n", "items: [K-3]\nreview: soon\n");
+    let (errors, _) = errors_of(&[
+        ("data/backlog.yaml", SHOP_BACKLOG),
+        (
+            "content/sprints/_index.md",
+            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
+        ),
+        ("content/sprints/sprint-2.md", &bad),
+    ]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("content/sprints/sprint-2.md:9:9: `review` must be a mapping"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_sprints_own_in_progress_wins_over_the_backlogs_done() {
+    // K-3 is done on 20 May in the backlog, inside sprint 2; sprint 2 itself says it was still
+    // in progress when it ended, and its numbers follow the sprint.
+    let sprint = SHOP_SPRINT_2.replace(
+        "items: [K-3]\n",
+        "items: [{pbi: K-3, status: in_progress}]\n",
+    );
+    let dir = build_site(&[
+        ("data/backlog.yaml", SHOP_BACKLOG),
+        (
+            "content/sprints/_index.md",
+            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
+        ),
+        ("content/sprints/sprint-2.md", &sprint),
+    ]);
+    let html = read(dir.path(), "public/sprints/sprint-2/index.html");
+    assert!(
+        html.contains("<div><dt>Planned</dt> <dd>8 points</dd></div>\n<div><dt>Finished</dt> <dd>0 points</dd></div>"),
+        "{}",
+        part(&html, "numbers")
+    );
+}
+
+#[test]
+fn work_added_after_the_first_day_is_labelled_unplanned() {
+    let dir = shop();
+    let html = read(dir.path(), "public/sprints/sprint-1/index.html");
+    let line = |title: &str| {
+        html.lines()
+            .find(|l| l.contains(title) && l.contains("sprint-item-meta"))
+            .unwrap_or_else(|| panic!("no item {title} in\n{}", main_of(&html)))
+            .to_string()
+    };
+    // Added on 5 May, the sprint started on 4 May: unplanned. K-3 was in the backlog before.
+    assert!(
+        line("Label printer setup").contains("2 points · unplanned</span>"),
+        "{}",
+        line("Label printer setup")
+    );
+    assert!(
+        !line("Faster checkout page").contains("unplanned"),
+        "{}",
+        line("Faster checkout page")
+    );
+}

@@ -203,6 +203,12 @@ fn retro_follow_up() {
     assert_eq!(f2.open[0].id, "a1");
     assert_eq!(f2.open[0].age, 1);
     assert!(f2.open[0].overdue, "due 20 Jan, sprint 2 ends 30 Jan");
+    // Due on the last day of the sprint under review: not overdue yet.
+    s[0].actions[0].due = Some(s[1].end);
+    assert!(
+        !follow_up(&s, 1).open[0].overdue,
+        "due 30 Jan, sprint 2 ends 30 Jan"
+    );
     assert_eq!(f2.closed_this_sprint, ["a2"]);
     let f3 = follow_up(&s, 2);
     assert_eq!(
