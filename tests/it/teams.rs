@@ -431,3 +431,56 @@ fn the_demo_has_two_teams_a_portfolio_and_two_goals() {
     assert!(off.contains("Off track for the target of 27 November 2026."));
     assert!(off.contains("No date at this pace"));
 }
+
+/// A goal without `team:` is forecast from the team that holds most of its items, on that
+/// team's sprint calendar: Data's sprints end three days after Apps', so the goal's table of
+/// sprint ends says which team's sprints it was measured on (two mutants of
+/// `report::sprints::build` picked the other team, unseen while both calendars matched).
+#[test]
+fn a_goal_is_measured_on_the_sprints_of_the_team_holding_most_of_its_items() {
+    let data_sprint = |n: u32, start: &str, end: &str, items: &str| {
+        sprint(
+            n,
+            Some("data"),
+            start,
+            end,
+            "no",
+            &format!("items: [{items}]\n"),
+        )
+    };
+    let files = with(
+        two_teams(),
+        &[
+            (
+                "data/goals.yaml",
+                // D-1 is Data's, A-1 and A-3 are Apps': Apps holds most.
+                "- title: Mixed\n  outcome: Both teams ship.\n  items: [D-1, A-1, A-3]\n",
+            ),
+            (
+                "content/sprints/data/sprint-1.md",
+                &data_sprint(1, "2026-03-05", "2026-03-16", "D-1, D-2, D-3"),
+            ),
+            (
+                "content/sprints/data/sprint-2.md",
+                &data_sprint(2, "2026-03-19", "2026-03-30", "D-3"),
+            ),
+        ],
+    );
+    let dir = site(&files);
+    let (code, _, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let html = read(dir.path(), "public/goals/mixed/index.html");
+    let ended: Vec<String> = rows_after(&html, "<caption>Points by sprint</caption>")
+        .iter()
+        .skip(1)
+        .map(|row| row.split('|').take(2).collect::<Vec<_>>().join("|"))
+        .collect();
+    assert_eq!(
+        ended,
+        ["1|13 Mar", "2|27 Mar"],
+        "Apps' sprint ends, not Data's"
+    );
+    let portfolio = read(dir.path(), "public/portfolio/index.html");
+    let goals = rows_after(&portfolio, "Product goals: when");
+    assert!(goals[1].starts_with("MixedApps|"), "{goals:?}");
+}
