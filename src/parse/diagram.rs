@@ -74,27 +74,19 @@ pub fn render(code: &str, id: &str, caption: Option<&str>) -> Result<String, Dia
     let named = svg
         .split_once('>')
         .is_some_and(|(root, _)| root.contains("aria-labelledby="));
-    match (named, caption) {
-        (false, Some(caption)) => {
-            // The caption names the diagram: `aria-label` on the root, before its other
-            // attributes.
-            let mut label = String::new();
-            escape_html(&mut label, caption);
-            html.push_str(&svg.replacen("<svg ", &format!("<svg aria-label=\"{label}\" "), 1));
+    if named {
+        html.push_str(svg);
+    } else {
+        // The caption names the diagram, else its type: `aria-label` on the root.
+        let mut label = String::new();
+        match caption {
+            Some(caption) => escape_html(&mut label, caption),
+            None => {
+                let kind = code.split_whitespace().next().unwrap_or("diagram");
+                label = format!("{} diagram", readable_kind(kind.trim_end_matches("-v2")));
+            }
         }
-        (false, None) => {
-            let kind = code
-                .split_whitespace()
-                .next()
-                .unwrap_or("diagram")
-                .trim_end_matches("-v2");
-            html.push_str(&svg.replacen(
-                "<svg ",
-                &format!("<svg aria-label=\"{} diagram\" ", readable_kind(kind)),
-                1,
-            ));
-        }
-        (true, _) => html.push_str(svg),
+        html.push_str(&svg.replacen("<svg ", &format!("<svg aria-label=\"{label}\" "), 1));
     }
     if let Some(caption) = caption {
         html.push_str("<figcaption>");

@@ -360,6 +360,18 @@ fn shop() -> tempfile::TempDir {
     ])
 }
 
+/// The shop's backlog and sprints section, with `sprint_2` as its only sprint.
+fn only_sprint_2(sprint_2: &str) -> [(&str, &str); 3] {
+    [
+        ("data/backlog.yaml", SHOP_BACKLOG),
+        (
+            "content/sprints/_index.md",
+            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
+        ),
+        ("content/sprints/sprint-2.md", sprint_2),
+    ]
+}
+
 /// The part of a sprint report from the heading with `id` to the next `<h2`.
 fn part<'a>(html: &'a str, id: &str) -> &'a str {
     let start = html
@@ -555,26 +567,12 @@ fn the_sprints_table_says_each_sprints_verdict_in_words() {
 fn an_empty_review_or_retro_is_no_review_yet() {
     // `review:` and `retro:` written but left empty (null), as a new sprint's template has them.
     let sprint = SHOP_SPRINT_2.replace("items: [K-3]\n", "items: [K-3]\nreview:\nretro:\n");
-    let dir = build_site(&[
-        ("data/backlog.yaml", SHOP_BACKLOG),
-        (
-            "content/sprints/_index.md",
-            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
-        ),
-        ("content/sprints/sprint-2.md", &sprint),
-    ]);
+    let dir = build_site(&only_sprint_2(&sprint));
     let html = read(dir.path(), "public/sprints/sprint-2/index.html");
     assert!(html.contains("Checkout is faster."), "{}", main_of(&html));
     // A review that is not a mapping is still an error, at its line.
     let bad = SHOP_SPRINT_2.replace("items: [K-3]\n", "items: [K-3]\nreview: soon\n");
-    let (errors, _) = errors_of(&[
-        ("data/backlog.yaml", SHOP_BACKLOG),
-        (
-            "content/sprints/_index.md",
-            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
-        ),
-        ("content/sprints/sprint-2.md", &bad),
-    ]);
+    let (errors, _) = errors_of(&only_sprint_2(&bad));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("content/sprints/sprint-2.md:9:9: `review` must be a mapping"),
@@ -590,14 +588,7 @@ fn a_sprints_own_in_progress_wins_over_the_backlogs_done() {
         "items: [K-3]\n",
         "items: [{pbi: K-3, status: in_progress}]\n",
     );
-    let dir = build_site(&[
-        ("data/backlog.yaml", SHOP_BACKLOG),
-        (
-            "content/sprints/_index.md",
-            "---\ntitle: Sprints\ncascade:\n  kind: sprint\n---\n",
-        ),
-        ("content/sprints/sprint-2.md", &sprint),
-    ]);
+    let dir = build_site(&only_sprint_2(&sprint));
     let html = read(dir.path(), "public/sprints/sprint-2/index.html");
     assert!(
         html.contains("<div><dt>Planned</dt> <dd>8 points</dd></div>\n<div><dt>Finished</dt> <dd>0 points</dd></div>"),
